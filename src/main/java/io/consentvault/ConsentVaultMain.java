@@ -1,0 +1,67 @@
+package io.consentvault;
+
+import java.nio.file.Path;
+
+import io.consentvault.platform.embedded.EmbeddedPostgres;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/**
+ * Entry point. With no PostgreSQL configured it brings up the embedded default (a private server whose data survives
+ * restarts) before the application starts: always in dev mode, and in the packaged service only when
+ * {@code CONSENT_EMBEDDED_POSTGRES=true}, so that a production pod without a URL fails instead of keeping data in
+ * its own container.
+ */
+@QuarkusMain
+public final class ConsentVaultMain {
+
+    private ConsentVaultMain() {
+    }
+
+    public static void main(String... args) {
+        if (embeddedWanted()) {
+            EmbeddedPostgres pg = EmbeddedPostgres.start(new EmbeddedPostgres.Settings(dataDir(),
+                    Integer.parseInt(setting("CONSENT_EMBEDDED_POSTGRES_PORT", "54329")), "consent", "consent",
+                    "consent_vault"));
+            System.setProperty("quarkus.datasource.reactive.url", pg.reactiveUrl());
+            System.setProperty("quarkus.datasource.username", pg.settings().user());
+            System.setProperty("quarkus.datasource.password", pg.settings().password());
+            Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "embedded-postgres-stop"));
+        }
+        Quarkus.run(args);
+    }
+
+    private static boolean embeddedWanted() {
+        boolean configured = System.getenv("QUARKUS_DATASOURCE_REACTIVE_URL") != null
+                || System.getProperty("quarkus.datasource.reactive.url") != null;
+        if (configured) {
+            return false;
+        }
+        String explicit = setting("CONSENT_EMBEDDED_POSTGRES", null);
+        if (explicit != null) {
+            return Boolean.parseBoolean(explicit);
+        }
+        return LaunchMode.current() == LaunchMode.DEVELOPMENT;
+    }
+
+    private static Path dataDir() {
+        String explicit = setting("CONSENT_EMBEDDED_POSTGRES_DATA_DIR", null);
+        if (explicit != null) {
+            return Path.of(explicit);
+        }
+        // As root the server runs as an unprivileged user, who cannot enter /root.
+        return "root".equals(System.getProperty("user.name"))
+                ? Path.of("/var/lib/consent-vault/pgdata")
+                : Path.of(System.getProperty("user.home"), ".local", "share", "consent-vault", "pgdata");
+    }
+
+    private static String setting(String env, String fallback) {
+        String property = System.getProperty(env.toLowerCase().replace('_', '.'));
+        if (property != null) {
+            return property;
+        }
+        String value = System.getenv(env);
+        return value != null ? value : fallback;
+    }
+}

@@ -1,0 +1,56 @@
+package io.consentvault.ingest;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How events are batched into group commits. Env: {@code CONSENT_INGEST_*}. */
+@ConfigMapping(prefix = "consent.ingest")
+public interface IngestConfig {
+
+    /**
+     * Number of lanes. Events of one (organization, user) always share a lane and keep their arrival order; lanes
+     * flush in parallel, each holding at most one open transaction. More lanes use more connections.
+     */
+    @WithDefault("4")
+    int lanes();
+
+    /** Largest batch one commit writes. Bigger batches amortise the round trip; 1000 keeps statements small. */
+    @WithDefault("1000")
+    int batchSize();
+
+    /**
+     * Longest time an event waits for company before its lane flushes. An idle lane flushes at once; under load the
+     * next batch gathers while the previous one commits, so this only bounds the wait for a half-full batch.
+     */
+    @WithDefault("PT0.002S")
+    Duration maxWait();
+
+    /** Events a lane may hold before new ones are refused with 503 + Retry-After. Bounds memory under overload. */
+    @WithDefault("20000")
+    int laneCapacity();
+
+    /**
+     * How long a batch is retried while the database is away (backoff doubling from 50 ms up to 2 s) before its
+     * requests get 503. Requests wait this long at most.
+     */
+    @WithDefault("PT15S")
+    Duration retryFor();
+
+    /** The {@code Retry-After} value, in seconds, sent with 503. */
+    @WithDefault("2")
+    int retryAfterSeconds();
+
+    /** Most events in one request to the batch endpoint. */
+    @WithDefault("1000")
+    int maxBatchEvents();
+
+    /**
+     * Addresses (exact IPs or CIDR blocks) of reverse proxies whose {@code X-Forwarded-For} is believed. From any
+     * other peer the header is ignored and the connection's address is the client IP.
+     */
+    Optional<List<String>> trustedProxies();
+}

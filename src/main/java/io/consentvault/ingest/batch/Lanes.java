@@ -1,0 +1,291 @@
+package io.consentvault.ingest.batch;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.consentvault.ingest.IngestConfig;
+import io.consentvault.ingest.model.ConsentEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
+
+/**
+ * Group commit. Events are spread over a fixed set of lanes by (organization, user), so one user's events keep their
+ * arrival order; each lane is a bounded queue with at most one batch in flight. A lane flushes when it holds a full
+ * batch or when its oldest event has waited {@code max-wait}; while a batch commits, the next one gathers. Each
+ * caller's future completes only once its batch has committed (or failed for good).
+ * <p>
+ * {@link #submit} is called from event loops and never blocks: a full lane fails fast with
+ * {@link LaneFullException}. Flushes run on Vert.x event loops. A batch that fails for a transient reason (the
+ * database is away, a deadlock) is retried with backoff for {@code retry-for}; a batch that fails for any other
+ * reason is split so that only the event at fault fails.
+ */
+@ApplicationScoped
+public class Lanes {
+
+    private static final Logger LOG = Logger.getLogger(Lanes.class);
+
+    private final Lane[] lanes;
+    private final EventWriter writer;
+    private final Vertx vertx;
+    private final IngestConfig config;
+    private final DistributionSummary batchSizes;
+    private final Timer commitLatency;
+    private final Counter retries;
+    private volatile boolean draining;
+
+    public Lanes(EventWriter writer, Vertx vertx, IngestConfig config, MeterRegistry registry) {
+        this.writer = writer;
+        this.vertx = vertx;
+        this.config = config;
+        this.lanes = new Lane[config.lanes()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new Lane(i);
+            Lane lane = lanes[i];
+            Gauge.builder("consent.ingest.lane.depth", lane, Lane::depth).tag("lane", Integer.toString(i))
+                    .description("events waiting in the lane").register(registry);
+        }
+        this.batchSizes = DistributionSummary.builder("consent.ingest.batch.size")
+                .description("events per committed batch").publishPercentiles(0.5, 0.99).register(registry);
+        this.commitLatency = Timer.builder("consent.ingest.commit").description("time to commit one batch")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.retries = Counter.builder("consent.ingest.batch.retries").description("batch writes retried")
+                .register(registry);
+    }
+
+    /**
+     * Queues the events (all of one lane's key or not: each goes to its own lane) and completes, per event, when it is
+     * committed. Fails at once with {@link LaneFullException} for an event whose lane is full; that event is not
+     * queued.
+     */
+    public CompletionStage<IngestResult> submit(ConsentEvent event) {
+        Pending pending = new Pending(event, new CompletableFuture<>());
+        Lane lane = lanes[laneOf(event)];
+        if (draining || !lane.offer(pending)) {
+            return CompletableFuture.failedFuture(new LaneFullException());
+        }
+        return pending.result;
+    }
+
+    /** Events waiting in every lane, committed or not yet. */
+    public int depth() {
+        int total = 0;
+        for (Lane lane : lanes) {
+            total += lane.depth();
+        }
+        return total;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Stops taking events and waits (blocking; never on an event loop) until every queued event is answered. */
+    public boolean drain(Duration timeout) {
+        draining = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Lane lane : lanes) {
+            lane.kick();
+        }
+        while (System.nanoTime() < deadline) {
+            boolean idle = true;
+            for (Lane lane : lanes) {
+                idle &= lane.idle();
+            }
+            if (idle) {
+                return true;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @PreDestroy
+    void close() {
+        drain(config.retryFor().plusSeconds(5));
+    }
+
+    private int laneOf(ConsentEvent event) {
+        int h = 31 * event.organizationId().hashCode() + (event.userKey() == null ? 0 : event.userKey().hashCode());
+        h ^= h >>> 16;
+        return Math.floorMod(h, lanes.length);
+    }
+
+    private record Pending(ConsentEvent event, CompletableFuture<IngestResult> result) {
+    }
+
+    /** One queue and its flusher. The monitor guards the queue and the flags, never I/O. */
+    private final class Lane {
+        private final int index;
+        private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+        private boolean flushing;
+        private long timer = -1;
+
+        Lane(int index) {
+            this.index = index;
+        }
+
+        synchronized int depth() {
+            return queue.size();
+        }
+
+        synchronized boolean idle() {
+            return queue.isEmpty() && !flushing;
+        }
+
+        boolean offer(Pending pending) {
+            boolean flushNow = false;
+            synchronized (this) {
+                if (queue.size() >= config.laneCapacity()) {
+                    return false;
+                }
+                queue.add(pending);
+                if (flushing) {
+                    return true;
+                }
+                long waitMs = config.maxWait().toMillis();
+                if (queue.size() >= config.batchSize() || waitMs <= 0) {
+                    flushNow = startFlush();
+                } else if (timer < 0) {
+                    timer = vertx.setTimer(waitMs, id -> onTimer());
+                }
+            }
+            if (flushNow) {
+                flush();
+            }
+            return true;
+        }
+
+        void kick() {
+            boolean flushNow;
+            synchronized (this) {
+                flushNow = !flushing && !queue.isEmpty() && startFlush();
+            }
+            if (flushNow) {
+                flush();
+            }
+        }
+
+        private void onTimer() {
+            boolean flushNow;
+            synchronized (this) {
+                timer = -1;
+                flushNow = !flushing && !queue.isEmpty() && startFlush();
+            }
+            if (flushNow) {
+                flush();
+            }
+        }
+
+        /** Caller holds the monitor. */
+        private boolean startFlush() {
+            flushing = true;
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+                timer = -1;
+            }
+            return true;
+        }
+
+        private void flush() {
+            List<Pending> batch;
+            synchronized (this) {
+                int n = Math.min(queue.size(), config.batchSize());
+                batch = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    batch.add(queue.poll());
+                }
+            }
+            batchSizes.record(batch.size());
+            long start = System.nanoTime();
+            writeWithRetry(batch, start, 50).onComplete(done -> {
+                commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                afterFlush();
+            });
+        }
+
+        private void afterFlush() {
+            boolean again;
+            synchronized (this) {
+                again = !queue.isEmpty();
+                flushing = again;
+            }
+            if (again) {
+                // These events gathered while the previous batch committed: they have waited long enough.
+                flush();
+            }
+        }
+
+        private Future<Void> writeWithRetry(List<Pending> batch, long start, long backoffMs) {
+            List<ConsentEvent> events = new ArrayList<>(batch.size());
+            batch.forEach(p -> events.add(p.event()));
+            return writer.write(events).transform(ar -> {
+                if (ar.succeeded()) {
+                    List<IngestResult> results = ar.result();
+                    for (int i = 0; i < batch.size(); i++) {
+                        batch.get(i).result().complete(results.get(i));
+                    }
+                    return Future.succeededFuture();
+                }
+                Throwable failure = ar.cause();
+                boolean inTime = System.nanoTime() - start + backoffMs * 1_000_000 < config.retryFor().toNanos();
+                if (isTransient(failure) && inTime) {
+                    retries.increment();
+                    LOG.warnf("lane %d: batch of %d not written (%s), retrying in %d ms", index, batch.size(),
+                            failure.getMessage(), backoffMs);
+                    io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+                    vertx.setTimer(backoffMs, id -> writeWithRetry(batch, start, Math.min(backoffMs * 2, 2000))
+                            .onComplete(later));
+                    return later.future();
+                }
+                if (!isTransient(failure) && batch.size() > 1) {
+                    LOG.errorf(failure, "lane %d: batch of %d refused by the database, writing one by one", index,
+                            batch.size());
+                    return one(batch, 0, start);
+                }
+                LOG.errorf("lane %d: batch of %d failed: %s", index, batch.size(), failure.getMessage());
+                batch.forEach(p -> p.result().completeExceptionally(
+                        isTransient(failure) ? new DatabaseUnavailableException(failure) : failure));
+                return Future.succeededFuture();
+            });
+        }
+
+        private Future<Void> one(List<Pending> batch, int i, long start) {
+            if (i == batch.size()) {
+                return Future.succeededFuture();
+            }
+            return writeWithRetry(List.of(batch.get(i)), start, 50).compose(v -> one(batch, i + 1, start));
+        }
+    }
+
+    /** Connection trouble, a server going down or up, serialization failures and deadlocks pass; bad data does not. */
+    static boolean isTransient(Throwable failure) {
+        if (failure instanceof PgException pg) {
+            String state = pg.getSqlState();
+            return state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("40001")
+                    || state.equals("40P01") || state.startsWith("53"));
+        }
+        return failure instanceof io.vertx.core.VertxException || failure instanceof java.io.IOException
+                || failure.getClass().getSimpleName().equals("NoStackTraceThrowable");
+    }
+}

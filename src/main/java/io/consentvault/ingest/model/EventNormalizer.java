@@ -1,0 +1,96 @@
+package io.consentvault.ingest.model;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns a schema-valid event into the row to write: server id when the client gave none, receive time, event time,
+ * idempotency key, proof fields. PostgreSQL text cannot hold U+0000, so that character is replaced by U+FFFD in the
+ * indexed columns (the payload column keeps the original, where it is an escape). Stateless; event loop.
+ */
+public final class EventNormalizer {
+
+    private EventNormalizer() {
+    }
+
+    /**
+     * @param dedupSuffix appended to an {@code Idempotency-Key} so each event of a batch gets its own key ("" for a
+     *        single event)
+     */
+    public static ConsentEvent normalize(JsonNode event, String payload, RequestContext request, String dedupSuffix) {
+        boolean clean = payload.contains("\\u0000");
+        Instant receivedAt = request.receivedAt();
+        String clientId = text(event, "id", clean);
+        String id = clientId != null ? clientId : Uuid7.next(receivedAt.toEpochMilli());
+        String dedupKey = clientId != null
+                ? "id:" + clientId
+                : request.idempotencyKey() != null ? "key:" + request.idempotencyKey() + dedupSuffix : null;
+        JsonNode user = event.get("user");
+        String userId = text(user, "id", clean);
+        JsonNode source = event.get("source");
+        Instant createdAt = time(event, "created_at");
+        JsonNode items = event.get("events");
+        return new ConsentEvent(
+                text(event, "organization_id", clean),
+                id,
+                BoundedKey.of(id),
+                dedupKey,
+                receivedAt,
+                createdAt,
+                time(event, "updated_at"),
+                createdAt != null ? createdAt : receivedAt,
+                userId,
+                BoundedKey.of(userId),
+                text(user, "type", clean),
+                text(user, "country", clean),
+                text(user, "region", clean),
+                text(event, "regulation", clean),
+                text(event, "notice_id", clean),
+                text(event, "consent_string", clean),
+                text(source, "type", clean),
+                text(source, "sdk_version", clean),
+                text(source, "url", clean),
+                (clean ? (ArrayNode) cleaned(items) : items).toString(),
+                request.clientIp(),
+                request.userAgent(),
+                request.idempotencyKey(),
+                payload);
+    }
+
+    private static String text(JsonNode parent, String name, boolean clean) {
+        if (parent == null || !parent.isObject()) {
+            return null;
+        }
+        JsonNode value = parent.get(name);
+        if (value == null || !value.isTextual()) {
+            return null;
+        }
+        return clean ? value.textValue().replace('\0', '\uFFFD') : value.textValue();
+    }
+
+    private static Instant time(JsonNode parent, String name) {
+        JsonNode value = parent.get(name);
+        return value == null || !value.isTextual() ? null : Formats.parseDateTime(value.textValue());
+    }
+
+    private static JsonNode cleaned(JsonNode node) {
+        if (node.isTextual()) {
+            return JsonNodeFactory.instance.textNode(node.textValue().replace('\0', '\uFFFD'));
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode(node.size());
+            node.forEach(child -> copy.add(cleaned(child)));
+            return copy;
+        }
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            node.fields().forEachRemaining(e -> copy.set(e.getKey().replace('\0', '\uFFFD'), cleaned(e.getValue())));
+            return copy;
+        }
+        return node;
+    }
+}

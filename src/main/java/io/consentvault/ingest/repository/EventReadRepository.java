@@ -1,0 +1,43 @@
+package io.consentvault.ingest.repository;
+
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.consentvault.ingest.model.BoundedKey;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Reads stored events. Non-blocking; called from resources on the event loop. */
+@ApplicationScoped
+public class EventReadRepository {
+
+    static final String COLUMNS = """
+            organization_id, id, received_at, created_at, updated_at, event_time, user_id, user_type, country,
+            region, regulation, notice_id, consent_string, source_type, sdk_version, source_url, items::text,
+            client_ip, user_agent, payload
+            """;
+
+    private final Pool pool;
+
+    public EventReadRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The event stored under this id, in the organization when one is given. */
+    public Uni<Optional<StoredEvent>> find(Optional<String> organizationId, String id) {
+        String key = BoundedKey.of(id);
+        Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> rows = organizationId.isPresent()
+                ? pool.preparedQuery("SELECT " + COLUMNS
+                        + " FROM events WHERE organization_id = $1 AND event_key = $2 AND id = $3 LIMIT 1")
+                        .execute(Tuple.of(organizationId.get(), key, id))
+                : pool.preparedQuery("SELECT " + COLUMNS + " FROM events WHERE event_key = $1 AND id = $2 LIMIT 1")
+                        .execute(Tuple.of(key, id));
+        return rows.map(set -> {
+            var it = set.iterator();
+            return it.hasNext() ? Optional.of(StoredEvent.from(it.next())) : Optional.empty();
+        });
+    }
+}

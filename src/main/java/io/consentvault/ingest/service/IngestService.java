@@ -1,0 +1,140 @@
+package io.consentvault.ingest.service;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.consentvault.ingest.IngestConfig;
+import io.consentvault.ingest.batch.DatabaseUnavailableException;
+import io.consentvault.ingest.batch.IngestResult;
+import io.consentvault.ingest.batch.LaneFullException;
+import io.consentvault.ingest.batch.Lanes;
+import io.consentvault.ingest.model.ConsentEvent;
+import io.consentvault.ingest.model.EventNormalizer;
+import io.consentvault.ingest.model.EventSchema;
+import io.consentvault.ingest.model.RequestContext;
+import io.consentvault.platform.json.JsonInput;
+import io.consentvault.platform.problem.FieldError;
+import io.consentvault.platform.problem.ProblemException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Decides what happens to incoming events: parse, validate against the event schema, normalise, hand to the lanes,
+ * and translate the outcome (committed, replayed, refused). Called on the event loop by the ingest resource.
+ */
+@ApplicationScoped
+public class IngestService {
+
+    private final Lanes lanes;
+    private final IngestConfig config;
+    private final Counter accepted;
+    private final Counter invalid;
+    private final Counter unavailable;
+
+    public IngestService(Lanes lanes, IngestConfig config, MeterRegistry registry) {
+        this.lanes = lanes;
+        this.config = config;
+        this.accepted = Counter.builder("consent.events.accepted").description("events committed (not replays)")
+                .register(registry);
+        this.invalid = Counter.builder("consent.events.rejected").tag("reason", "invalid")
+                .description("events refused").register(registry);
+        this.unavailable = Counter.builder("consent.events.rejected").tag("reason", "unavailable")
+                .description("events refused").register(registry);
+    }
+
+    /** The receive time of a request, at the precision PostgreSQL keeps. */
+    public static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** One event: completes once committed (or replayed); fails with a {@link ProblemException}. */
+    public Uni<IngestResult> ingestOne(byte[] body, RequestContext request) {
+        ConsentEvent event;
+        try {
+            JsonNode node = JsonInput.read(body);
+            List<FieldError> errors = EventSchema.validate(node);
+            if (!errors.isEmpty()) {
+                throw ProblemException.invalid(errors);
+            }
+            event = EventNormalizer.normalize(node, new String(body, java.nio.charset.StandardCharsets.UTF_8),
+                    request, "");
+        } catch (ProblemException e) {
+            invalid.increment();
+            return Uni.createFrom().failure(e);
+        }
+        return Uni.createFrom().completionStage(submit(event)).onFailure().transform(this::problem);
+    }
+
+    /** Many events: the valid ones are stored, each invalid one is reported under its index. */
+    public Uni<BatchOutcome> ingestBatch(List<JsonInput.Element> elements, RequestContext request) {
+        if (elements.size() > config.maxBatchEvents()) {
+            throw new ProblemException(io.consentvault.platform.problem.Problem.of(413, "Too many events",
+                    "a batch holds at most " + config.maxBatchEvents() + " events; this one has " + elements.size()));
+        }
+        List<CompletableFuture<BatchOutcome.Item>> items = new ArrayList<>(elements.size());
+        for (int index = 0; index < elements.size(); index++) {
+            JsonInput.Element element = elements.get(index);
+            List<FieldError> errors = element.node() == null
+                    ? List.of(FieldError.at("", element.parseError()))
+                    : EventSchema.validate(element.node());
+            int at = index;
+            if (!errors.isEmpty()) {
+                invalid.increment();
+                String prefix = "/" + index;
+                items.add(CompletableFuture.completedFuture(
+                        BatchOutcome.Item.refused(at, 400, errors.stream().map(e -> e.under(prefix)).toList())));
+                continue;
+            }
+            ConsentEvent event = EventNormalizer.normalize(element.node(), element.text(), request, "#" + index);
+            items.add(submit(event).toCompletableFuture().handle((result, failure) -> {
+                if (failure == null) {
+                    return BatchOutcome.Item.stored(at, result);
+                }
+                ProblemException problem = problem(failure);
+                return BatchOutcome.Item.refused(at, problem.problem().status(),
+                        List.of(FieldError.at("/" + at, problem.problem().detail())));
+            }));
+        }
+        return Uni.createFrom().completionStage(CompletableFuture.allOf(items.toArray(CompletableFuture[]::new))
+                .thenApply(v -> BatchOutcome.of(items.stream().map(CompletableFuture::join).toList())));
+    }
+
+    private CompletionStage<IngestResult> submit(ConsentEvent event) {
+        return lanes.submit(event).thenApply(result -> {
+            if (!result.replayed()) {
+                accepted.increment();
+            }
+            return result;
+        });
+    }
+
+    private ProblemException problem(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        if (cause instanceof ProblemException p) {
+            return p;
+        }
+        unavailable.increment();
+        if (cause instanceof LaneFullException) {
+            return ProblemException.unavailable("the service is at capacity; retry after the delay",
+                    config.retryAfterSeconds());
+        }
+        if (cause instanceof DatabaseUnavailableException) {
+            return ProblemException.unavailable("the database is unavailable; nothing was stored",
+                    config.retryAfterSeconds());
+        }
+        return ProblemException.unavailable("the event could not be stored; nothing was stored",
+                config.retryAfterSeconds());
+    }
+}

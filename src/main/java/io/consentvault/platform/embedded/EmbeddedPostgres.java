@@ -1,0 +1,326 @@
+package io.consentvault.platform.embedded;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.jboss.logging.Logger;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * A private PostgreSQL server for the embedded default (dev launcher) and for the test suite.
+ * <p>
+ * Binaries come from the machine ({@code /usr/lib/postgresql/N/bin}, or {@code CONSENT_POSTGRES_BIN}) and otherwise
+ * from the PostgreSQL distribution shipped through Maven. PostgreSQL refuses to run as root, so when the JVM is root
+ * every server command runs as the {@code postgres} system user (or {@code nobody}) through {@code runuser}.
+ * <p>
+ * Called from the launcher thread before Quarkus starts, or from a test resource; never from an event loop.
+ */
+public final class EmbeddedPostgres implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class);
+    private static final String SHIPPED_ARCHIVE = "postgres-linux-x86_64.txz";
+    private static final String SHIPPED_VERSION = "15.10.0";
+
+    /** Where and how to run the server. */
+    public record Settings(Path dataDir, int port, String user, String password, String database) {
+    }
+
+    private final Settings settings;
+    private final Path binDir;
+    private final Optional<String> runAs;
+    private boolean owned;
+
+    private EmbeddedPostgres(Settings settings, Path binDir, Optional<String> runAs) {
+        this.settings = settings;
+        this.binDir = binDir;
+        this.runAs = runAs;
+    }
+
+    /** Initialises the cluster on first use, starts it (or reuses one already running on that directory). */
+    public static EmbeddedPostgres start(Settings settings) {
+        Optional<String> runAs = isRoot() ? Optional.of(unprivilegedUser()) : Optional.empty();
+        EmbeddedPostgres pg = new EmbeddedPostgres(settings, locateBinaries(runAs.isPresent()), runAs);
+        try {
+            pg.initIfNeeded();
+            pg.startServer();
+        } catch (IOException e) {
+            throw new IllegalStateException("embedded PostgreSQL failed to start: " + e.getMessage(), e);
+        }
+        return pg;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** {@code postgresql://127.0.0.1:port/db}, the form of {@code QUARKUS_DATASOURCE_REACTIVE_URL}. */
+    public String reactiveUrl() {
+        return "postgresql://127.0.0.1:" + settings.port() + "/" + settings.database();
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:" + reactiveUrl();
+    }
+
+    /** A free TCP port on the loopback interface. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the server quickly (clients are disconnected, committed data is kept). */
+    public void stop() {
+        try {
+            run(List.of(bin("pg_ctl"), "stop", "-D", settings.dataDir().toString(), "-m", "fast", "-w"), true);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the server again after {@link #stop()}. */
+    public void restart() {
+        try {
+            startServer();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (owned && isAccepting()) {
+            stop();
+        }
+    }
+
+    private void initIfNeeded() throws IOException {
+        Path dataDir = settings.dataDir();
+        if (Files.exists(dataDir.resolve("PG_VERSION"))) {
+            return;
+        }
+        Files.createDirectories(dataDir);
+        Files.setPosixFilePermissions(dataDir, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_EXECUTE));
+        Path pwFile = Files.createTempFile("cv-pw", ".txt");
+        try {
+            Files.writeString(pwFile, settings.password() + "\n");
+            if (runAs.isPresent()) {
+                chown(dataDir);
+                chown(pwFile);
+                ensureTraversable(dataDir);
+            }
+            LOG.infof("initialising embedded PostgreSQL in %s with %s", dataDir, binDir);
+            run(List.of(bin("initdb"), "-D", dataDir.toString(), "-U", settings.user(), "--pwfile=" + pwFile,
+                    "-E", "UTF8", "--locale=C", "--auth-host=scram-sha-256", "--auth-local=trust"), true);
+        } finally {
+            Files.deleteIfExists(pwFile);
+        }
+        startServer();
+        // initdb creates only "postgres"; the service uses its own database.
+        if (!"postgres".equals(settings.database())) {
+            run(List.of(bin("createdb"), "-h", "127.0.0.1", "-p", Integer.toString(settings.port()), "-U",
+                    settings.user(), settings.database()), true);
+        }
+    }
+
+    private void startServer() throws IOException {
+        if (isAccepting()) {
+            LOG.infof("reusing PostgreSQL already listening on 127.0.0.1:%d", settings.port());
+            return;
+        }
+        Path log = settings.dataDir().resolve("server.log");
+        String options = "-p " + settings.port() + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+                + " -c max_connections=200 -c shared_buffers=256MB";
+        run(List.of(bin("pg_ctl"), "start", "-D", settings.dataDir().toString(), "-w", "-t", "60", "-l",
+                log.toString(), "-o", options), true);
+        owned = true;
+        LOG.infof("embedded PostgreSQL listening on 127.0.0.1:%d (data in %s)", settings.port(), settings.dataDir());
+    }
+
+    public boolean isAccepting() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", settings.port()), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private String bin(String name) {
+        return binDir.resolve(name).toString();
+    }
+
+    private void run(List<String> command, boolean failOnError) throws IOException {
+        List<String> full = new ArrayList<>();
+        if (runAs.isPresent()) {
+            full.addAll(List.of("runuser", "-u", runAs.get(), "--"));
+        }
+        full.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
+        builder.environment().put("PGPASSWORD", settings.password());
+        builder.environment().put("LC_ALL", "C");
+        // pg_ctl must not inherit our stdout: the server would hold the pipe open.
+        Path output = Files.createTempFile("cv-pg", ".log");
+        output.toFile().setReadable(true, false);
+        output.toFile().setWritable(true, false);
+        builder.redirectOutput(output.toFile());
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException("timed out: " + String.join(" ", command));
+            }
+            if (process.exitValue() != 0 && failOnError) {
+                throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ": "
+                        + Files.readString(output, StandardCharsets.UTF_8));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private void chown(Path path) throws IOException {
+        List<String> command = List.of("chown", "-R", runAs.orElseThrow(), path.toString());
+        try {
+            Process process = new ProcessBuilder(command).inheritIO().start();
+            if (process.waitFor() != 0) {
+                throw new IOException("chown failed for " + path);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    /** The unprivileged user must be able to walk down to the data directory. */
+    private static void ensureTraversable(Path dir) throws IOException {
+        for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+            if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                throw new IOException(p + " is not traversable by the PostgreSQL user; choose a data directory"
+                        + " outside it with CONSENT_EMBEDDED_POSTGRES_DATA_DIR");
+            }
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static String unprivilegedUser() {
+        try (Stream<String> lines = Files.lines(Path.of("/etc/passwd"))) {
+            return lines.anyMatch(l -> l.startsWith("postgres:")) ? "postgres" : "nobody";
+        } catch (IOException e) {
+            return "nobody";
+        }
+    }
+
+    private static Path locateBinaries(boolean sharedWithOtherUser) {
+        String explicit = System.getenv("CONSENT_POSTGRES_BIN");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        Path system = Path.of("/usr/lib/postgresql");
+        if (Files.isDirectory(system)) {
+            try (Stream<Path> versions = Files.list(system)) {
+                Optional<Path> newest = versions.map(v -> v.resolve("bin"))
+                        .filter(b -> Files.isExecutable(b.resolve("postgres"))
+                                && Files.isExecutable(b.resolve("initdb")))
+                        .max(Comparator.comparingInt(EmbeddedPostgres::majorVersion));
+                if (newest.isPresent()) {
+                    return newest.get();
+                }
+            } catch (IOException e) {
+                LOG.debugf("cannot list %s: %s", system, e.getMessage());
+            }
+        }
+        return extractShippedDistribution(sharedWithOtherUser);
+    }
+
+    private static int majorVersion(Path bin) {
+        try {
+            return Integer.parseInt(bin.getParent().getFileName().toString());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static Path extractShippedDistribution(boolean sharedWithOtherUser) {
+        Path base = sharedWithOtherUser
+                ? Path.of("/var/cache/consent-vault")
+                : Path.of(System.getProperty("user.home"), ".cache", "consent-vault");
+        Path target = base.resolve("postgres-" + SHIPPED_VERSION);
+        Path marker = target.resolve(".complete");
+        if (Files.exists(marker)) {
+            return target.resolve("bin");
+        }
+        try (InputStream archive = EmbeddedPostgres.class.getClassLoader().getResourceAsStream(SHIPPED_ARCHIVE)) {
+            if (archive == null) {
+                throw new IllegalStateException("no PostgreSQL on this machine and no shipped distribution on the"
+                        + " class path; install PostgreSQL or set CONSENT_POSTGRES_BIN");
+            }
+            LOG.infof("extracting the shipped PostgreSQL %s into %s", SHIPPED_VERSION, target);
+            Files.createDirectories(target);
+            try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                    new XZInputStream(new BufferedInputStream(archive)))) {
+                TarArchiveEntry entry;
+                while ((entry = tar.getNextEntry()) != null) {
+                    Path out = target.resolve(entry.getName()).normalize();
+                    if (!out.startsWith(target)) {
+                        throw new IOException("archive entry escapes the target: " + entry.getName());
+                    }
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(out);
+                    } else if (entry.isSymbolicLink()) {
+                        Files.createDirectories(out.getParent());
+                        Files.deleteIfExists(out);
+                        Files.createSymbolicLink(out, Path.of(entry.getLinkName()));
+                    } else {
+                        Files.createDirectories(out.getParent());
+                        Files.copy(tar, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        boolean executable = (entry.getMode() & 0100) != 0;
+                        out.toFile().setReadable(true, false);
+                        out.toFile().setExecutable(executable, false);
+                    }
+                }
+            }
+            for (Path p = target; p != null && !p.equals(base.getParent()); p = p.getParent()) {
+                p.toFile().setExecutable(true, false);
+                p.toFile().setReadable(true, false);
+            }
+            try (Stream<Path> all = Files.walk(target)) {
+                all.filter(Files::isDirectory).forEach(d -> {
+                    d.toFile().setExecutable(true, false);
+                    d.toFile().setReadable(true, false);
+                });
+            }
+            Files.createFile(marker);
+            return target.resolve("bin");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot extract the shipped PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.consentvault.platform.http;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.consentvault.ingest.IngestConfig;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+
+/**
+ * The client IP of a request, as proof of consent. {@code X-Forwarded-For} is believed only when the connection comes
+ * from a configured trusted proxy; then the address is the right-most one in the header that is not itself a trusted
+ * proxy. Thread-safe; event loop.
+ */
+@ApplicationScoped
+public class ClientAddress {
+
+    private final List<Cidr> trusted;
+
+    public ClientAddress(IngestConfig config) {
+        List<Cidr> cidrs = new ArrayList<>();
+        config.trustedProxies().ifPresent(list -> list.forEach(s -> cidrs.add(Cidr.parse(s.trim()))));
+        this.trusted = List.copyOf(cidrs);
+    }
+
+    public String of(HttpServerRequest request) {
+        SocketAddress remote = request.connection() != null
+                ? request.connection().remoteAddress()
+                : request.remoteAddress();
+        String peer = remote == null ? null : remote.hostAddress();
+        if (peer == null || trusted.isEmpty() || !isTrusted(peer)) {
+            return peer;
+        }
+        String forwarded = request.getHeader("X-Forwarded-For");
+        if (forwarded == null || forwarded.isBlank()) {
+            return peer;
+        }
+        String[] hops = forwarded.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].trim();
+            if (hop.isEmpty() || !looksLikeIp(hop)) {
+                return peer;
+            }
+            if (i == 0 || !isTrusted(hop)) {
+                return hop;
+            }
+        }
+        return peer;
+    }
+
+    private boolean isTrusted(String ip) {
+        byte[] address = parse(ip);
+        if (address == null) {
+            return false;
+        }
+        for (Cidr cidr : trusted) {
+            if (cidr.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean looksLikeIp(String s) {
+        return parse(s) != null;
+    }
+
+    /** Parses an IP literal without ever resolving a name. */
+    static byte[] parse(String ip) {
+        if (ip.isEmpty() || !(ip.indexOf(':') >= 0 || Character.isDigit(ip.charAt(0)))) {
+            return null;
+        }
+        for (int i = 0; i < ip.length(); i++) {
+            char c = ip.charAt(i);
+            if (!(Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+                return null;
+            }
+        }
+        try {
+            return InetAddress.getByName(ip).getAddress();
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    record Cidr(byte[] network, int bits) {
+        static Cidr parse(String spec) {
+            int slash = spec.indexOf('/');
+            byte[] address = ClientAddress.parse(slash < 0 ? spec : spec.substring(0, slash));
+            if (address == null) {
+                throw new IllegalArgumentException("consent.ingest.trusted-proxies: not an IP or CIDR: " + spec);
+            }
+            int bits = slash < 0 ? address.length * 8 : Integer.parseInt(spec.substring(slash + 1));
+            return new Cidr(address, bits);
+        }
+
+        boolean contains(byte[] address) {
+            if (address.length != network.length) {
+                return false;
+            }
+            int full = bits / 8;
+            for (int i = 0; i < full; i++) {
+                if (address[i] != network[i]) {
+                    return false;
+                }
+            }
+            int rest = bits % 8;
+            if (rest == 0) {
+                return true;
+            }
+            int mask = 0xFF << (8 - rest);
+            return (address[full] & mask) == (network[full] & mask);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.consentvault.platform.json;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.consentvault.platform.problem.FieldError;
+import io.consentvault.platform.problem.ProblemException;
+
+/**
+ * Reads request bodies into JSON trees with limits fit for hostile input: nesting at most 64 deep, no trailing
+ * content, numbers and names bounded, invalid UTF-8 refused. Failures become 400 problems. Thread-safe.
+ */
+public final class JsonInput {
+
+    static final int MAX_DEPTH = 64;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).maxNumberLength(100)
+                    .maxNameLength(10_000).maxStringLength(2_000_000).build())
+            .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private JsonInput() {
+    }
+
+    /** One JSON document. */
+    public static JsonNode read(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw invalid("", "the body is empty; send one consent event as JSON");
+        }
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw invalid("", "the body is empty; send one consent event as JSON");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw invalid("", "the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw invalid("", "the body could not be read: " + e.getMessage());
+        }
+    }
+
+    /** A JSON array's elements, each with its own text (kept as the stored payload). */
+    public static List<Element> readArray(byte[] body) {
+        JsonNode node = read(body);
+        if (!node.isArray()) {
+            throw invalid("", "must be a JSON array of consent events (or application/x-ndjson)");
+        }
+        List<Element> elements = new ArrayList<>(node.size());
+        node.forEach(e -> elements.add(new Element(e, e.toString())));
+        return elements;
+    }
+
+    /** One JSON document per non-blank line; a line that does not parse is reported under its index. */
+    public static List<Element> readLines(byte[] body) {
+        List<Element> elements = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= body.length; i++) {
+            if (i == body.length || body[i] == '\n') {
+                int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
+                if (!blank(body, start, end)) {
+                    String text = new String(body, start, end - start, java.nio.charset.StandardCharsets.UTF_8);
+                    try (JsonParser parser = MAPPER.createParser(body, start, end - start)) {
+                        JsonNode node = MAPPER.readTree(parser);
+                        if (parser.nextToken() != null && parser.currentToken() != JsonToken.NOT_AVAILABLE) {
+                            elements.add(new Element(null, text, "more than one JSON value on the line"));
+                        } else {
+                            elements.add(new Element(node, text));
+                        }
+                    } catch (IOException e) {
+                        String reason = e instanceof JsonProcessingException jpe
+                                ? jpe.getOriginalMessage()
+                                : e.getMessage();
+                        elements.add(new Element(null, text, "not valid JSON: " + reason));
+                    }
+                }
+                start = i + 1;
+            }
+        }
+        return elements;
+    }
+
+    private static boolean blank(byte[] body, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (body[i] != ' ' && body[i] != '\t' && body[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ProblemException invalid(String pointer, String message) {
+        return ProblemException.invalid(List.of(FieldError.at(pointer, message)));
+    }
+
+    /** One event of a batch: its tree (null when it did not parse), its text, and why it did not parse. */
+    public record Element(JsonNode node, String text, String parseError) {
+        Element(JsonNode node, String text) {
+            this(node, text, null);
+        }
+    }
+}

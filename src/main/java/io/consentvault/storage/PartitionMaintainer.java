@@ -1,0 +1,131 @@
+package io.consentvault.storage;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * Keeps the monthly partitions of {@code events} ready ahead of time and applies retention. A partition created for a
+ * month that already has rows in the default partition takes those rows over in the same transaction. Replicas
+ * serialise on an advisory lock, so any number of them may run this. Runs once at start (before the service is ready)
+ * and then on a schedule, on a worker thread.
+ */
+@ApplicationScoped
+public class PartitionMaintainer {
+
+    private static final Logger LOG = Logger.getLogger(PartitionMaintainer.class);
+    private static final long LOCK_ID = 0x636f6e73656e74L; // "consent"
+    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("'events_p'yyyyMM");
+
+    private final Pool pool;
+    private final StorageConfig config;
+
+    public PartitionMaintainer(Pool pool, StorageConfig config) {
+        this.pool = pool;
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent start) {
+        maintain(Instant.now());
+    }
+
+    @Scheduled(every = "${consent.storage.maintenance-every:PT1H}", delayed = "PT1M", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        maintain(Instant.now());
+    }
+
+    /** Prepares the current month and {@code partitions-ahead} more, then drops what retention no longer keeps. */
+    public void maintain(Instant now) {
+        YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
+        ensurePartitions(current, current.plusMonths(config.partitionsAhead()));
+        config.retention().ifPresent(retention -> applyRetention(now.minus(retention)));
+    }
+
+    /** Creates the monthly partitions from {@code first} to {@code last}, both included, where missing. */
+    public void ensurePartitions(YearMonth first, YearMonth last) {
+        for (YearMonth month = first; !month.isAfter(last); month = month.plusMonths(1)) {
+            YearMonth m = month;
+            pool.withTransaction(conn -> lock(conn).chain(() -> createIfMissing(conn, m))).await()
+                    .atMost(Duration.ofMinutes(5));
+        }
+    }
+
+    /** The names of the monthly partitions that exist now. */
+    public List<String> partitions() {
+        return pool.query("""
+                SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = 'events'::regclass AND c.relname LIKE 'events\\_p%' ORDER BY 1
+                """).execute().map(rows -> {
+            List<String> names = new ArrayList<>();
+            rows.forEach(r -> names.add(r.getString(0)));
+            return names;
+        }).await().atMost(Duration.ofMinutes(1));
+    }
+
+    private Uni<Void> createIfMissing(SqlConnection conn, YearMonth month) {
+        String name = NAME.format(month);
+        String from = month.atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC).toString();
+        String to = month.plusMonths(1).atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC).toString();
+        return conn.preparedQuery("SELECT to_regclass($1) IS NOT NULL")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(name))
+                .chain(rows -> {
+                    if (rows.iterator().next().getBoolean(0)) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    String range = "FOR VALUES FROM ('" + from + "') TO ('" + to + "')";
+                    // Rows of that month may sit in the default partition; they move into the new one.
+                    String sql = "CREATE TABLE " + name + " (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS);"
+                            + "WITH moved AS (DELETE FROM events_default WHERE received_at >= '" + from
+                            + "' AND received_at < '" + to + "' RETURNING *) INSERT INTO " + name
+                            + " SELECT * FROM moved;"
+                            + "ALTER TABLE events ATTACH PARTITION " + name + " " + range;
+                    LOG.infof("creating partition %s", name);
+                    return conn.query(sql).execute().replaceWithVoid();
+                });
+    }
+
+    private void applyRetention(Instant cutoff) {
+        YearMonth keepFrom = YearMonth.from(cutoff.atZone(ZoneOffset.UTC));
+        String cutoffText = cutoff.atOffset(ZoneOffset.UTC).toString();
+        pool.withTransaction(conn -> lock(conn).chain(() -> conn.query("""
+                SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = 'events'::regclass AND c.relname LIKE 'events\\_p%'
+                """).execute()).chain(rows -> {
+            List<String> drop = new ArrayList<>();
+            for (Row r : rows) {
+                String name = r.getString(0);
+                // a whole month goes once its last instant is older than the cutoff
+                if (YearMonth.parse(name.substring("events_p".length()), DateTimeFormatter.ofPattern("yyyyMM"))
+                        .isBefore(keepFrom)) {
+                    drop.add(name);
+                }
+            }
+            StringBuilder sql = new StringBuilder();
+            drop.forEach(name -> sql.append("DROP TABLE ").append(name).append(';'));
+            sql.append("DELETE FROM events_default WHERE received_at < '").append(cutoffText).append("';");
+            sql.append("DELETE FROM event_keys WHERE received_at < '").append(cutoffText).append("'");
+            drop.forEach(name -> LOG.infof("retention: dropping partition %s", name));
+            return conn.query(sql.toString()).execute().replaceWithVoid();
+        })).await().atMost(Duration.ofMinutes(30));
+    }
+
+    private static Uni<Void> lock(SqlConnection conn) {
+        return conn.query("SELECT pg_advisory_xact_lock(" + LOCK_ID + ")").execute().replaceWithVoid();
+    }
+}
