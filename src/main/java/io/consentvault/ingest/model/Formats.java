@@ -13,12 +13,14 @@ public final class Formats {
 
     /**
      * Parses an RFC 3339 {@code date-time} ({@code 2024-05-01T12:00:00.123+02:00}; {@code T} and {@code Z} in any
-     * case; a leap second is read as the last instant of its minute). Returns null when the text is not one.
+     * case, or a space for the {@code T} as RFC 3339 5.6 allows and common validators accept; a leap second is read
+     * as the last instant of its minute). Returns null when the text is not one.
      */
     public static Instant parseDateTime(String s) {
         int n = s.length();
         if (n < 20 || !digits(s, 0, 4) || s.charAt(4) != '-' || !digits(s, 5, 7) || s.charAt(7) != '-'
-                || !digits(s, 8, 10) || (s.charAt(10) != 'T' && s.charAt(10) != 't') || !digits(s, 11, 13)
+                || !digits(s, 8, 10) || (s.charAt(10) != 'T' && s.charAt(10) != 't' && s.charAt(10) != ' ')
+                || !digits(s, 11, 13)
                 || s.charAt(13) != ':' || !digits(s, 14, 16) || s.charAt(16) != ':' || !digits(s, 17, 19)) {
             return null;
         }
