@@ -111,14 +111,15 @@ public class EventWriter {
             orgs[i] = taken.get(i).organizationId();
             keys[i] = taken.get(i).dedupKey();
         }
-        return conn.preparedQuery(EXISTING_KEYS).execute(Tuple.of(orgs, keys)).map(found -> {
-            Map<String, IngestResult> byKey = new LinkedHashMap<>();
-            for (Row r : found) {
-                byKey.put(r.getString(0) + '\0' + r.getString(1),
-                        new IngestResult(r.getString(2), r.getOffsetDateTime(3).toInstant(), true));
-            }
-            return byKey;
-        });
+        return conn.preparedQuery(EXISTING_KEYS).execute(Tuple.tuple().addArrayOfString(orgs).addArrayOfString(keys))
+                .map(found -> {
+                    Map<String, IngestResult> byKey = new LinkedHashMap<>();
+                    for (Row r : found) {
+                        byKey.put(r.getString(0) + '\0' + r.getString(1),
+                                new IngestResult(r.getString(2), r.getOffsetDateTime(3).toInstant(), true));
+                    }
+                    return byKey;
+                });
     }
 
     private static List<IngestResult> answer(List<ConsentEvent> batch, Map<String, ConsentEvent> firstByKey,

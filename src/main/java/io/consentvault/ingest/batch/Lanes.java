@@ -285,7 +285,6 @@ public class Lanes {
             return state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("40001")
                     || state.equals("40P01") || state.startsWith("53"));
         }
-        return failure instanceof io.vertx.core.VertxException || failure instanceof java.io.IOException
-                || failure.getClass().getSimpleName().equals("NoStackTraceThrowable");
+        return failure instanceof io.vertx.core.VertxException || failure instanceof java.io.IOException;
     }
 }

@@ -35,6 +35,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class IngestService {
 
+    static final int MAX_ORGANIZATION_ID = 255;
+
     private final Lanes lanes;
     private final IngestConfig config;
     private final Counter accepted;
@@ -62,7 +64,7 @@ public class IngestService {
         ConsentEvent event;
         try {
             JsonNode node = JsonInput.read(body);
-            List<FieldError> errors = EventSchema.validate(node);
+            List<FieldError> errors = validate(node);
             if (!errors.isEmpty()) {
                 throw ProblemException.invalid(errors);
             }
@@ -86,7 +88,7 @@ public class IngestService {
             JsonInput.Element element = elements.get(index);
             List<FieldError> errors = element.node() == null
                     ? List.of(FieldError.at("", element.parseError()))
-                    : EventSchema.validate(element.node());
+                    : validate(element.node());
             int at = index;
             if (!errors.isEmpty()) {
                 invalid.increment();
@@ -107,6 +109,17 @@ public class IngestService {
         }
         return Uni.createFrom().completionStage(CompletableFuture.allOf(items.toArray(CompletableFuture[]::new))
                 .thenApply(v -> BatchOutcome.of(items.stream().map(CompletableFuture::join).toList())));
+    }
+
+    /** The schema's rules, and the one limit of ours: organization ids are ours to issue, and short. */
+    static List<FieldError> validate(JsonNode event) {
+        List<FieldError> errors = EventSchema.validate(event);
+        JsonNode org = event.get("organization_id");
+        if (org != null && org.isTextual() && org.textValue().length() > MAX_ORGANIZATION_ID) {
+            errors.add(FieldError.at("/organization_id", "is not an organization id (at most "
+                    + MAX_ORGANIZATION_ID + " characters)"));
+        }
+        return errors;
     }
 
     private CompletionStage<IngestResult> submit(ConsentEvent event) {

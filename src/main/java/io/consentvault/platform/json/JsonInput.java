@@ -45,7 +45,7 @@ public final class JsonInput {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw invalid("", "the body is not valid JSON: " + e.getOriginalMessage());
+            throw invalid("", "the body is not valid JSON: " + reason(e));
         } catch (IOException e) {
             throw invalid("", "the body could not be read: " + e.getMessage());
         }
@@ -89,6 +89,18 @@ public final class JsonInput {
             }
         }
         return elements;
+    }
+
+    private static String reason(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        if (message == null) {
+            return "unreadable";
+        }
+        if (message.startsWith("Trailing token")) {
+            return "unexpected content after the JSON value";
+        }
+        // Jackson's advice about its own settings means nothing to a client
+        return message.replaceAll(", from `[^`]*`\\)", ")");
     }
 
     private static boolean blank(byte[] body, int from, int to) {
