@@ -59,6 +59,14 @@ class IngestApiTest {
     }
 
     @Test
+    void anUntrustedPeerCannotChooseItsIpWithXForwardedFor() {
+        String id = given().contentType(ContentType.JSON).header("X-Forwarded-For", "198.51.100.7")
+                .body(Events.event(Events.unique("org-xff"), "u")).when().post("/v1/consents/events")
+                .then().statusCode(201).extract().path("id");
+        given().when().get("/v1/consents/events/" + id).then().statusCode(200).body("ip", equalTo("127.0.0.1"));
+    }
+
+    @Test
     void unknownEventIs404Problem() {
         given().when().get("/v1/consents/events/does-not-exist")
                 .then().statusCode(404)
