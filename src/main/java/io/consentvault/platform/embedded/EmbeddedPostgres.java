@@ -26,8 +26,8 @@ import org.tukaani.xz.XZInputStream;
 /**
  * A private PostgreSQL server for the embedded default (dev launcher) and for the test suite.
  * <p>
- * Binaries come from the machine ({@code /usr/lib/postgresql/N/bin}, or {@code CONSENT_POSTGRES_BIN}) and otherwise
- * from the PostgreSQL distribution shipped through Maven. PostgreSQL refuses to run as root, so when the JVM is root
+ * Binaries come from {@code CONSENT_POSTGRES_BIN} (a directory, or {@code shipped}), else from the machine
+ * ({@code /usr/lib/postgresql/N/bin}), else from the PostgreSQL distribution shipped through Maven. PostgreSQL refuses to run as root, so when the JVM is root
  * every server command runs as the {@code postgres} system user (or {@code nobody}) through {@code runuser}.
  * <p>
  * Called from the launcher thread before Quarkus starts, or from a test resource; never from an event loop.
@@ -136,10 +136,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
             Files.deleteIfExists(pwFile);
         }
         startServer();
-        // initdb creates only "postgres"; the service uses its own database.
+        // initdb creates only "postgres"; the service uses its own database (the shipped distribution has no
+        // createdb, so this goes through SQL).
         if (!"postgres".equals(settings.database())) {
-            run(List.of(bin("createdb"), "-h", "127.0.0.1", "-p", Integer.toString(settings.port()), "-U",
-                    settings.user(), settings.database()), true);
+            String url = "jdbc:postgresql://127.0.0.1:" + settings.port() + "/postgres";
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, settings.user(),
+                    settings.password()); java.sql.Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE \"" + settings.database().replace("\"", "") + "\"");
+            } catch (java.sql.SQLException e) {
+                throw new IOException("cannot create database " + settings.database() + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -239,7 +245,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private static Path locateBinaries(boolean sharedWithOtherUser) {
-        String explicit = System.getenv("CONSENT_POSTGRES_BIN");
+        String explicit = System.getProperty("consent.postgres.bin", System.getenv("CONSENT_POSTGRES_BIN"));
+        if ("shipped".equals(explicit)) {
+            return extractShippedDistribution(sharedWithOtherUser);
+        }
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
         }

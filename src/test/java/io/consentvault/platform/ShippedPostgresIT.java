@@ -1,0 +1,49 @@
+package io.consentvault.platform;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+
+import org.junit.jupiter.api.Test;
+
+import io.consentvault.platform.embedded.EmbeddedPostgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The embedded default on a machine without PostgreSQL: the distribution shipped through Maven is unpacked, a cluster
+ * is created, started (as an unprivileged user when we are root), answers SQL, and keeps its data across a restart.
+ */
+class ShippedPostgresIT {
+
+    @Test
+    void theShippedDistributionRunsAndKeepsItsData() throws Exception {
+        System.setProperty("consent.postgres.bin", "shipped");
+        Path dir = Files.createTempDirectory("cv-shipped-pg");
+        dir.toFile().setExecutable(true, false);
+        EmbeddedPostgres.Settings settings = new EmbeddedPostgres.Settings(dir.resolve("data"),
+                EmbeddedPostgres.freePort(), "consent", "secret", "consent_vault");
+        EmbeddedPostgres pg = EmbeddedPostgres.start(settings);
+        try {
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "consent", "secret")) {
+                c.createStatement().execute("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
+                ResultSet version = c.createStatement().executeQuery("SHOW server_version");
+                version.next();
+                assertTrue(version.getString(1).startsWith("15."), version.getString(1));
+            }
+            pg.stop();
+            pg.restart();
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "consent", "secret")) {
+                ResultSet kept = c.createStatement().executeQuery("SELECT v FROM kept");
+                kept.next();
+                assertEquals("still here", kept.getString(1));
+            }
+        } finally {
+            System.clearProperty("consent.postgres.bin");
+            pg.close();
+        }
+    }
+}
