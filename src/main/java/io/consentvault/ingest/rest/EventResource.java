@@ -57,6 +57,7 @@ public class EventResource {
     }
 
     /** The answer to an accepted event. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Accepted(String id, Instant receivedAt) {
     }
 

@@ -12,11 +12,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.consentvault.ingest.repository.StoredEvent;
 import io.consentvault.state.ConsentRules;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * A stored event in the {@code events} layout of the batch export, with the proof fields ({@code ip},
  * {@code user_agent}, {@code source}, {@code received_at}) and the payload as it was received.
  */
+@RegisterForReflection(ignoreNested = false)
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record EventView(String id, String organizationId, Instant createdAt, Instant updatedAt, Instant receivedAt,
         User user, Consents consents, String country, String lastSeenCountry, Object metadata, Source source,

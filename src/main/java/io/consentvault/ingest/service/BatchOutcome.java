@@ -6,8 +6,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.consentvault.ingest.batch.IngestResult;
 import io.consentvault.platform.problem.FieldError;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The answer of the batch endpoint: counts, and one result per event in request order. */
+@RegisterForReflection(ignoreNested = false)
 public record BatchOutcome(int accepted, int rejected, List<Item> results) {
 
     static BatchOutcome of(List<Item> items) {

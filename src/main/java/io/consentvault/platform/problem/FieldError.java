@@ -2,10 +2,13 @@ package io.consentvault.platform.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * One reason a request was refused: a JSON Pointer into the body ({@code pointer}) or the name of a query parameter
  * or header ({@code query} / {@code header}), and a message for people.
  */
+@RegisterForReflection(ignoreNested = false)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FieldError(String pointer, String query, String header, String message) {
 
