@@ -24,6 +24,7 @@ import io.consentvault.support.Poll;
 import io.consentvault.support.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +81,7 @@ class DatabaseOutageTest {
             try {
                 Poll.until("the service to notice the outage", Duration.ofSeconds(30),
                         () -> Metrics.value("consent_ingest_batch_retries_total") > retriesBefore);
+                given().when().get("/q/health/ready").then().statusCode(503);
             } finally {
                 pg.restart();
             }
@@ -93,6 +95,7 @@ class DatabaseOutageTest {
             }
         }
         assertEquals(0, unexpected.get(), "answers other than 200/201/503");
+        given().when().get("/q/health/ready").then().statusCode(200);
         assertEquals(16 * 120, acknowledged.size() + refused.size());
         assertTrue(acknowledged.size() > 300, "the service took events again after the database came back");
         for (String id : acknowledged) {

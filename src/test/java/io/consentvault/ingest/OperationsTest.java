@@ -18,9 +18,10 @@ class OperationsTest {
     @Test
     void probesAreUpWhenTheDatabaseAnswers() {
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when().get("/q/health/ready").then().log().ifValidationFails().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItem("ingest"));
+                .body("checks.name", hasItem("ingest"))
+                .body("checks.name", hasItem("database"));
     }
 
     @Test
