@@ -90,7 +90,9 @@ class IngestApiTest {
                 + "x".repeat(1024 * 1024) + "\"}";
         given().contentType(ContentType.JSON).body(big)
                 .when().post("/v1/consents/events")
-                .then().statusCode(413);
+                .then().statusCode(413)
+                .contentType("application/problem+json")
+                .body("status", equalTo(413));
     }
 
     @Test
