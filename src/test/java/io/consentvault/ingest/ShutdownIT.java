@@ -8,19 +8,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.consentvault.platform.embedded.EmbeddedPostgres;
+import io.consentvault.support.Burst;
 import io.consentvault.support.Events;
 import io.consentvault.support.Poll;
 import io.consentvault.support.TestDatabase;
@@ -54,42 +49,19 @@ class ShutdownIT {
             Poll.until("the packaged service to be ready", Duration.ofSeconds(60), () -> ready(http, base));
 
             String org = Events.unique("org-" + signal.toLowerCase());
-            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-            ExecutorService clients = Executors.newFixedThreadPool(16);
-            List<Future<?>> senders = new ArrayList<>();
-            for (int t = 0; t < 16; t++) {
-                int sender = t;
-                senders.add(clients.submit(() -> {
-                    for (int i = 0; i < 5000; i++) {
-                        String id = "ev-" + sender + "-" + i;
-                        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/consents/events"))
-                                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        Events.eventWithId(org, "user-" + sender + "-" + (i % 7), id)))
-                                .build();
-                        try {
-                            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                            if (status == 201 || status == 200) {
-                                acknowledged.add(id);
-                            }
-                        } catch (java.io.IOException e) {
-                            return null; // the service is gone
-                        }
-                    }
-                    return null;
-                }));
+            Set<String> acknowledged;
+            try (Burst burst = Burst.start(base, org, 16, 5000)) {
+                Poll.until("part of the burst acknowledged", Duration.ofSeconds(60),
+                        () -> burst.acknowledged.size() >= 500);
+                if ("SIGTERM".equals(signal)) {
+                    service.destroy();
+                } else {
+                    service.destroyForcibly();
+                }
+                assertTrue(service.waitFor(60, TimeUnit.SECONDS), "the service exits");
+                burst.await();
+                acknowledged = burst.acknowledged;
             }
-            Poll.until("part of the burst acknowledged", Duration.ofSeconds(60), () -> acknowledged.size() >= 500);
-            if ("SIGTERM".equals(signal)) {
-                service.destroy();
-            } else {
-                service.destroyForcibly();
-            }
-            assertTrue(service.waitFor(60, TimeUnit.SECONDS), "the service exits");
-            for (Future<?> sender : senders) {
-                sender.get(60, TimeUnit.SECONDS);
-            }
-            clients.shutdownNow();
 
             for (String id : acknowledged) {
                 assertEquals(1, TestDatabase.count(
