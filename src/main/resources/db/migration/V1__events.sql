@@ -33,7 +33,7 @@ CREATE TABLE events (
 ) PARTITION BY RANGE (received_at);
 
 -- history of one user, newest first
-CREATE INDEX events_user_history_idx ON events (organization_id, user_key, received_at DESC);
+CREATE INDEX events_user_history_idx ON events (organization_id, user_key, received_at DESC, event_key DESC);
 
 CREATE TABLE events_default PARTITION OF events DEFAULT;
 

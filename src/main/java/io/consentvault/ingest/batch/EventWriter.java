@@ -5,13 +5,18 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.consentvault.ingest.model.ConsentEvent;
+import io.consentvault.state.model.ConsentState;
+import io.consentvault.state.repository.StateWriter;
+import io.consentvault.state.repository.StateWriter.UserKey;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -20,7 +25,7 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * Writes one batch of events in one transaction: a single statement claims the idempotency keys and inserts every
- * event whose key was free (arrays through {@code unnest}: one plan for every batch size, one round trip). Events whose
+ * event whose key was free, then {@link StateWriter} folds the stored events into the users' state (arrays through {@code unnest}: one plan for every batch size, one round trip). Events whose
  * key was taken are answered with the first event stored under it. Safe to run again after an ambiguous commit: rows
  * are keyed by their server-assigned id and receive time, and a key claimed by this very event counts as its own.
  * <p>
@@ -70,13 +75,19 @@ public class EventWriter {
             """;
 
     private final Pool pool;
+    private final StateWriter states;
 
-    public EventWriter(Pool pool) {
+    public EventWriter(Pool pool, StateWriter states) {
         this.pool = pool;
+        this.states = states;
     }
 
-    /** Stores the batch; the answer lists one result per event, in the order given. */
-    public Future<List<IngestResult>> write(List<ConsentEvent> batch) {
+    /** What a committed batch answers: one result per event in the order given, and the users' new states. */
+    public record Written(List<IngestResult> results, Map<UserKey, ConsentState> states) {
+    }
+
+    /** Stores the batch and folds it into the users' state, in one transaction. */
+    public Future<Written> write(List<ConsentEvent> batch) {
         // The same key twice in one batch: only the first is written, the others replay it.
         Map<String, ConsentEvent> firstByKey = new HashMap<>();
         List<ConsentEvent> rows = new ArrayList<>(batch.size());
@@ -86,22 +97,29 @@ public class EventWriter {
             }
         }
         // Sorted by key so that concurrent batches take their row locks in the same order.
-        rows.sort(Comparator.comparing(ConsentEvent::organizationId).thenComparing(ConsentEvent::eventKey));
-        return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(arrays(rows))
+        List<ConsentEvent> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(ConsentEvent::organizationId).thenComparing(ConsentEvent::eventKey));
+        return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(arrays(sorted))
                 .compose(claimedRows -> {
-                    Map<String, Boolean> claimed = new HashMap<>();
+                    Set<String> claimed = new HashSet<>();
                     for (Row r : claimedRows) {
-                        claimed.put(r.getString(0) + '\0' + r.getString(1), Boolean.TRUE);
+                        claimed.add(r.getString(0) + '\0' + r.getString(1));
                     }
-                    List<ConsentEvent> taken = rows.stream()
-                            .filter(e -> e.dedupKey() != null
-                                    && !claimed.containsKey(e.organizationId() + '\0' + e.dedupKey()))
-                            .toList();
-                    return taken.isEmpty()
-                            ? Future.succeededFuture(Map.<String, IngestResult>of())
+                    List<ConsentEvent> taken = new ArrayList<>();
+                    List<ConsentEvent> stored = new ArrayList<>(rows.size());
+                    for (ConsentEvent e : rows) { // arrival order, for the state merge
+                        if (e.dedupKey() == null || claimed.contains(e.organizationId() + '\0' + e.dedupKey())) {
+                            stored.add(e);
+                        } else {
+                            taken.add(e);
+                        }
+                    }
+                    Future<Map<String, IngestResult>> earlier = taken.isEmpty()
+                            ? Future.succeededFuture(Map.of())
                             : existing(conn, taken);
-                }))
-                .map(existing -> answer(batch, firstByKey, existing));
+                    return earlier.compose(found -> states.apply(conn, stored)
+                            .map(changed -> new Written(answer(batch, firstByKey, found), changed)));
+                }));
     }
 
     private static Future<Map<String, IngestResult>> existing(SqlConnection conn, List<ConsentEvent> taken) {

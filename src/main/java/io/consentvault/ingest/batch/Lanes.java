@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import io.consentvault.ingest.IngestConfig;
 import io.consentvault.ingest.model.ConsentEvent;
+import io.consentvault.state.cache.StateCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -42,6 +43,7 @@ public class Lanes {
 
     private final Lane[] lanes;
     private final EventWriter writer;
+    private final StateCache cache;
     private final Vertx vertx;
     private final IngestConfig config;
     private final DistributionSummary batchSizes;
@@ -49,8 +51,9 @@ public class Lanes {
     private final Counter retries;
     private volatile boolean draining;
 
-    public Lanes(EventWriter writer, Vertx vertx, IngestConfig config, MeterRegistry registry) {
+    public Lanes(EventWriter writer, StateCache cache, Vertx vertx, IngestConfig config, MeterRegistry registry) {
         this.writer = writer;
+        this.cache = cache;
         this.vertx = vertx;
         this.config = config;
         this.lanes = new Lane[config.lanes()];
@@ -241,7 +244,8 @@ public class Lanes {
             batch.forEach(p -> events.add(p.event()));
             return writer.write(events).transform(ar -> {
                 if (ar.succeeded()) {
-                    List<IngestResult> results = ar.result();
+                    cache.committed(ar.result().states());
+                    List<IngestResult> results = ar.result().results();
                     for (int i = 0; i < batch.size(); i++) {
                         batch.get(i).result().complete(results.get(i));
                     }

@@ -2,6 +2,8 @@ package io.consentvault.ingest.model;
 
 import java.time.Instant;
 
+import io.consentvault.state.ConsentRules;
+
 /**
  * One validated, normalised event as it is written: the row of the {@code events} table. Immutable; built on the
  * event loop by {@link EventNormalizer}, written by a lane flusher.
@@ -10,6 +12,7 @@ import java.time.Instant;
  * @param eventTime {@code createdAt} when the client gave it, else {@code receivedAt}: the time the state merge uses
  * @param items the {@code events[]} decisions as JSON text
  * @param payload the request body of this event, as received
+ * @param decisions what the items decide, for the state merge
  */
 public record ConsentEvent(
         String organizationId,
@@ -35,5 +38,6 @@ public record ConsentEvent(
         String clientIp,
         String userAgent,
         String idempotencyKey,
-        String payload) {
+        String payload,
+        ConsentRules.Decisions decisions) {
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.consentvault.state.ConsentRules;
+
 /**
  * Turns a schema-valid event into the row to write: server id when the client gave none, receive time, event time,
  * idempotency key, proof fields. PostgreSQL text cannot hold U+0000, so that character is replaced by U+FFFD in the
@@ -33,7 +35,7 @@ public final class EventNormalizer {
         String userId = text(user, "id", clean);
         JsonNode source = event.get("source");
         Instant createdAt = time(event, "created_at");
-        JsonNode items = event.get("events");
+        JsonNode items = clean ? cleaned(event.get("events")) : event.get("events");
         return new ConsentEvent(
                 text(event, "organization_id", clean),
                 id,
@@ -54,11 +56,12 @@ public final class EventNormalizer {
                 text(source, "type", clean),
                 text(source, "sdk_version", clean),
                 text(source, "url", clean),
-                (clean ? (ArrayNode) cleaned(items) : items).toString(),
+                items.toString(),
                 request.clientIp(),
                 request.userAgent(),
                 request.idempotencyKey(),
-                payload);
+                payload,
+                ConsentRules.of(items));
     }
 
     private static String text(JsonNode parent, String name, boolean clean) {

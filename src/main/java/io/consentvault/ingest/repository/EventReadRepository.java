@@ -26,6 +26,29 @@ public class EventReadRepository {
         this.pool = pool;
     }
 
+    /** One page of a user's history, newest first, after the position {@code before} (exclusive) when given. */
+    public Uni<java.util.List<StoredEvent>> history(String organizationId, String userKey, Position before, int limit) {
+        Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> rows = before == null
+                ? pool.preparedQuery("SELECT " + COLUMNS + ", event_key FROM events"
+                        + " WHERE organization_id = $1 AND user_key = $2"
+                        + " ORDER BY received_at DESC, event_key DESC LIMIT $3")
+                        .execute(Tuple.of(organizationId, userKey, limit))
+                : pool.preparedQuery("SELECT " + COLUMNS + ", event_key FROM events"
+                        + " WHERE organization_id = $1 AND user_key = $2 AND (received_at, event_key) < ($3, $4)"
+                        + " ORDER BY received_at DESC, event_key DESC LIMIT $5")
+                        .execute(Tuple.of(organizationId, userKey,
+                                before.receivedAt().atOffset(java.time.ZoneOffset.UTC), before.eventKey(), limit));
+        return rows.map(set -> {
+            java.util.List<StoredEvent> page = new java.util.ArrayList<>();
+            set.forEach(r -> page.add(StoredEvent.from(r)));
+            return page;
+        });
+    }
+
+    /** A place in a user's history: the receive time and event key of an event. */
+    public record Position(java.time.Instant receivedAt, String eventKey) {
+    }
+
     /** The event stored under this id, in the organization when one is given. */
     public Uni<Optional<StoredEvent>> find(Optional<String> organizationId, String id) {
         String key = BoundedKey.of(id);

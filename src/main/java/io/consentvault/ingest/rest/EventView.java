@@ -41,7 +41,7 @@ public record EventView(String id, String organizationId, Instant createdAt, Ins
     public record Source(String type, String sdkVersion, String url) {
     }
 
-    static EventView of(StoredEvent e, ObjectMapper mapper) {
+    public static EventView of(StoredEvent e, ObjectMapper mapper) {
         JsonNode items;
         try {
             items = mapper.readTree(e.items());

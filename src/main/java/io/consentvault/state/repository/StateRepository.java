@@ -1,0 +1,120 @@
+package io.consentvault.state.repository;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.consentvault.ingest.model.ConsentEvent;
+import io.consentvault.state.ConsentRules;
+import io.consentvault.state.model.ConsentMerge;
+import io.consentvault.state.model.ConsentState;
+import io.consentvault.state.model.StateCodec;
+import io.consentvault.state.repository.StateWriter.UserKey;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Reads users' state: the latest (for the cache's loader, many keys in one query), and the state at an instant,
+ * replayed from the user's history through the same {@link ConsentMerge}. Non-blocking.
+ */
+@ApplicationScoped
+public class StateRepository {
+
+    static final String LOAD = """
+            SELECT s.organization_id, s.user_key, s.user_id, s.user_type, s.decisions::text, s.created_at,
+                   s.updated_at, s.version
+            FROM consent_state s
+            JOIN unnest($1::text[], $2::text[]) AS k(organization_id, user_key)
+              ON s.organization_id = k.organization_id AND s.user_key = k.user_key
+            """;
+
+    static final String HISTORY_UNTIL = """
+            SELECT id, received_at, event_time, user_id, user_type, country, regulation, consent_string, items::text
+            FROM events
+            WHERE organization_id = $1 AND user_key = $2 AND event_time <= $3
+            ORDER BY received_at, event_key
+            """;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Pool pool;
+
+    public StateRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The stored states of these users; users without one are absent from the answer. */
+    public CompletableFuture<Map<UserKey, ConsentState>> load(Collection<? extends UserKey> keys) {
+        String[] orgs = new String[keys.size()];
+        String[] userKeys = new String[keys.size()];
+        int i = 0;
+        for (UserKey k : keys) {
+            orgs[i] = k.organizationId();
+            userKeys[i++] = k.userKey();
+        }
+        return pool.preparedQuery(LOAD).execute(Tuple.tuple().addArrayOfString(orgs).addArrayOfString(userKeys))
+                .map(rows -> {
+                    Map<UserKey, ConsentState> found = new HashMap<>();
+                    for (Row r : rows) {
+                        found.put(new UserKey(r.getString(0), r.getString(1)),
+                                StateCodec.decode(r.getString(2), r.getString(3), r.getString(4),
+                                        instant(r.getOffsetDateTime(5)), instant(r.getOffsetDateTime(6)),
+                                        r.getInteger(7)));
+                    }
+                    return found;
+                }).toCompletionStage().toCompletableFuture();
+    }
+
+    /**
+     * The state as it was at {@code at}: every event whose time (the client's {@code created_at}, else its receive
+     * time) is not after {@code at}, merged in the order received. Null when the user had no event by then.
+     */
+    public CompletableFuture<ConsentState> stateAt(String organizationId, String userKey, Instant at) {
+        return pool.preparedQuery(HISTORY_UNTIL)
+                .execute(Tuple.of(organizationId, userKey, at.atOffset(ZoneOffset.UTC))).map(rows -> {
+                    ConsentState state = null;
+                    for (Row r : rows) {
+                        if (state == null) {
+                            state = ConsentState.empty(r.getString(3), r.getString(4));
+                        }
+                        state = ConsentMerge.apply(state, facts(r));
+                    }
+                    return state;
+                }).toCompletionStage().toCompletableFuture();
+    }
+
+    private static ConsentMerge.EventFacts facts(Row r) {
+        ConsentRules.Decisions decisions;
+        try {
+            decisions = ConsentRules.of(MAPPER.readTree(r.getString(8)));
+        } catch (Exception e) {
+            throw new IllegalStateException("stored items are not JSON", e);
+        }
+        return new ConsentMerge.EventFacts(new ConsentState.Source(instant(r.getOffsetDateTime(2)),
+                instant(r.getOffsetDateTime(1)), r.getString(0)), decisions, r.getString(5),
+                "tcf".equals(r.getString(6)) ? r.getString(7) : null);
+    }
+
+    /** For callers that already have events in hand (tests, tools): the same fold as the writer's. */
+    public static ConsentState fold(ConsentState start, List<ConsentEvent> events) {
+        ConsentState state = start;
+        for (ConsentEvent e : events) {
+            state = ConsentMerge.apply(state, StateWriter.facts(e));
+        }
+        return state;
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+}
