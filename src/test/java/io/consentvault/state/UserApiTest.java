@@ -1,0 +1,224 @@
+package io.consentvault.state;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.consentvault.support.Events;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** The latest-state routes over HTTP, fed by real events through the real ingest path. */
+@QuarkusTest
+class UserApiTest {
+
+    static String event(String org, String user, String createdAt, String items) {
+        return event(org, user, createdAt, items, null);
+    }
+
+    static String event(String org, String user, String createdAt, String items, String id) {
+        return "{" + (id == null ? "" : "\"id\": \"" + id + "\", ") + "\"organization_id\": \"" + org
+                + "\", \"user\": {\"id\": \"" + user + "\", \"country\": \"FR\"}, \"events\": " + items
+                + (createdAt == null ? "" : ", \"created_at\": \"" + createdAt + "\"") + "}";
+    }
+
+    static void post(String body) {
+        given().contentType(ContentType.JSON).body(body).when().post("/v1/consents/events").then().statusCode(201);
+    }
+
+    @Test
+    void theUserObjectOfTheBatchExportWithAnETag() {
+        String org = Events.unique("org-state");
+        post(event(org, "alice", "2026-11-01T10:00:00Z",
+                "[{\"action\": \"consent.given\", \"purpose\": \"analytics\"},"
+                        + " {\"action\": \"consent.given\", \"vendor\": \"755\"},"
+                        + " {\"action\": \"consent.refused\", \"vendor\": \"12\", \"legal_basis\": \"legitimate_interest\"}]"));
+        String etag = given().queryParam("organization_id", org).when().get("/v1/consents/users/alice")
+                .then().statusCode(200)
+                .header("ETag", notNullValue())
+                .body("id", equalTo("alice"))
+                .body("organization_id", equalTo(org))
+                .body("organization_user_id", equalTo("alice"))
+                .body("country", equalTo("FR"))
+                .body("last_seen_country", nullValue())
+                .body("created_at", equalTo("2026-11-01T10:00:00Z"))
+                .body("updated_at", equalTo("2026-11-01T10:00:00Z"))
+                .body("version", equalTo(1))
+                .body("consents.purposes[0].id", equalTo("analytics"))
+                .body("consents.purposes[0].enabled", equalTo(true))
+                .body("consents.purposes[0].enabled_li", nullValue())
+                .body("consents.vendors.enabled", contains("755"))
+                .body("consents.vendors.disabled", empty())
+                .body("consents.vendors.disabled_li", contains("12"))
+                .body("consents.tcfcs", nullValue())
+                .extract().header("ETag");
+
+        given().queryParam("organization_id", org).header("If-None-Match", etag)
+                .when().get("/v1/consents/users/alice").then().statusCode(304).header("ETag", etag);
+
+        post(event(org, "alice", "2026-11-02T10:00:00Z",
+                "[{\"action\": \"consent.refused\", \"purpose\": \"analytics\"}]"));
+        String changed = given().queryParam("organization_id", org).header("If-None-Match", etag)
+                .when().get("/v1/consents/users/alice").then().statusCode(200)
+                .body("version", equalTo(2))
+                .body("consents.purposes[0].enabled", equalTo(false))
+                .extract().header("ETag");
+        assertNotEquals(etag, changed);
+    }
+
+    @Test
+    void anUnknownUserIs404() {
+        given().queryParam("organization_id", Events.unique("org")).when().get("/v1/consents/users/nobody")
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void theOrganizationIsRequiredUntilKeysSayIt() {
+        given().when().get("/v1/consents/users/alice").then().statusCode(400)
+                .body("errors[0].query", equalTo("organization_id"));
+    }
+
+    @Test
+    void aPurposeDecisionIsTrueFalseOrNull() {
+        String org = Events.unique("org-decision");
+        post(event(org, "bob", "2026-11-01T10:00:00Z", "[{\"action\": \"consent.given\", \"purpose\": \"ads\"},"
+                + " {\"action\": \"consent.refused\", \"purpose\": \"perso\"}]"));
+        given().queryParam("organization_id", org).when().get("/v1/consents/users/bob/purposes/ads")
+                .then().statusCode(200)
+                .body("user_id", equalTo("bob"))
+                .body("purpose", equalTo("ads"))
+                .body("enabled", equalTo(true))
+                .body("enabled_li", nullValue())
+                .body("updated_at", equalTo("2026-11-01T10:00:00Z"));
+        given().queryParam("organization_id", org).when().get("/v1/consents/users/bob/purposes/perso")
+                .then().statusCode(200).body("enabled", equalTo(false));
+        given().queryParam("organization_id", org).when().get("/v1/consents/users/bob/purposes/unknown")
+                .then().statusCode(200).body("enabled", nullValue()).body("updated_at", nullValue());
+        given().queryParam("organization_id", org).when().get("/v1/consents/users/nobody/purposes/ads")
+                .then().statusCode(200).body("enabled", nullValue());
+    }
+
+    @Test
+    void aBulkLookupAnswersNullForUnknownUsers() {
+        String org = Events.unique("org-bulk");
+        post(event(org, "u1", null, "[{\"action\": \"consent.given\", \"purpose\": \"p\"}]"));
+        post(event(org, "u2", null, "[{\"action\": \"consent.refused\", \"purpose\": \"p\"}]"));
+        given().contentType(ContentType.JSON).queryParam("organization_id", org)
+                .body("{\"user_ids\": [\"u1\", \"ghost\", \"u2\"]}")
+                .when().post("/v1/consents/users/lookup")
+                .then().statusCode(200)
+                .body("users.u1.consents.purposes[0].enabled", equalTo(true))
+                .body("users.u2.consents.purposes[0].enabled", equalTo(false))
+                .body("users.containsKey('ghost')", equalTo(true))
+                .body("users.ghost", nullValue());
+        List<String> tooMany = Collections.nCopies(1001, "x");
+        given().contentType(ContentType.JSON).queryParam("organization_id", org)
+                .body(java.util.Map.of("user_ids", tooMany))
+                .when().post("/v1/consents/users/lookup")
+                .then().statusCode(400).body("errors[0].pointer", equalTo("/user_ids"));
+    }
+
+    @Test
+    void theStateAtAnInstantCountsEventsUpToThatInstantIncluded() {
+        String org = Events.unique("org-at");
+        post(event(org, "carol", "2026-10-01T10:00:00Z", "[{\"action\": \"consent.given\", \"purpose\": \"p\"}]"));
+        post(event(org, "carol", "2026-10-02T10:00:00Z", "[{\"action\": \"consent.refused\", \"purpose\": \"p\"}]"));
+        given().queryParam("organization_id", org).queryParam("at", "2026-10-01T09:59:59.999999Z")
+                .when().get("/v1/consents/users/carol").then().statusCode(404);
+        given().queryParam("organization_id", org).queryParam("at", "2026-10-01T10:00:00Z")
+                .when().get("/v1/consents/users/carol").then().statusCode(200)
+                .body("consents.purposes[0].enabled", equalTo(true)).body("version", equalTo(1));
+        given().queryParam("organization_id", org).queryParam("at", "2026-10-02T09:59:59.999999Z")
+                .when().get("/v1/consents/users/carol").then().statusCode(200)
+                .body("consents.purposes[0].enabled", equalTo(true));
+        given().queryParam("organization_id", org).queryParam("at", "2026-10-02T12:00:00+02:00")
+                .when().get("/v1/consents/users/carol").then().statusCode(200)
+                .body("consents.purposes[0].enabled", equalTo(false)).body("version", equalTo(2));
+        given().queryParam("organization_id", org).queryParam("at", "yesterday")
+                .when().get("/v1/consents/users/carol").then().statusCode(400)
+                .body("errors[0].query", equalTo("at"));
+    }
+
+    @Test
+    void historyPagesNewestFirstAcrossPages() {
+        String org = Events.unique("org-history");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            String id = "h" + i;
+            ids.add(id);
+            post(event(org, "dave", null, "[{\"action\": \"consent.given\", \"purpose\": \"p" + i + "\"}]", id));
+        }
+        Collections.reverse(ids);
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            var request = given().queryParam("organization_id", org).queryParam("limit", 3);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            var page = request.when().get("/v1/consents/users/dave/events").then().statusCode(200).extract();
+            seen.addAll(page.path("events.id"));
+            cursor = page.path("next_cursor");
+            pages++;
+        } while (cursor != null);
+        assertEquals(ids, seen);
+        assertEquals(3, pages);
+        given().queryParam("organization_id", org).queryParam("cursor", "not-a-cursor")
+                .when().get("/v1/consents/users/dave/events").then().statusCode(400);
+        given().queryParam("organization_id", org).queryParam("limit", 0)
+                .when().get("/v1/consents/users/dave/events").then().statusCode(400);
+    }
+
+    @Test
+    void outOfOrderAndDuplicatedDeliveryConvergesInTheDatabase() {
+        String org = Events.unique("org-converge");
+        Random random = new Random(7);
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String action = random.nextBoolean() ? "consent.given" : "consent.refused";
+            events.add(event(org, "erin", String.format("2026-10-01T10:00:%02dZ", i),
+                    "[{\"action\": \"" + action + "\", \"purpose\": \"p" + (i % 3) + "\"},"
+                            + " {\"action\": \"" + action + "\", \"vendor\": \"v" + (i % 2) + "\"}]",
+                    "conv-" + i));
+        }
+        // the expected state: every event once, in time order, for a second user
+        for (String e : events) {
+            post(e.replace("\"erin\"", "\"frank\"").replace("conv-", "frank-"));
+        }
+        List<String> delivery = new ArrayList<>(events);
+        delivery.addAll(events.subList(0, 5));
+        Collections.shuffle(delivery, random);
+        Set<String> sent = new HashSet<>();
+        for (String e : delivery) {
+            given().contentType(ContentType.JSON).body(e).when().post("/v1/consents/events").then()
+                    .statusCode(sent.add(e) ? 201 : 200);
+        }
+        var expected = given().queryParam("organization_id", org).when().get("/v1/consents/users/frank")
+                .then().statusCode(200).extract().jsonPath();
+        var actual = given().queryParam("organization_id", org).when().get("/v1/consents/users/erin")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(expected.getList("consents.purposes"), actual.getList("consents.purposes"));
+        assertEquals(expected.getMap("consents.vendors"), actual.getMap("consents.vendors"));
+        assertEquals(expected.getString("updated_at"), actual.getString("updated_at"));
+        assertNull(actual.get("consents.tcfcs"));
+        given().queryParam("organization_id", org).when().get("/v1/consents/users/erin/events")
+                .then().body("events", hasSize(12));
+    }
+}
