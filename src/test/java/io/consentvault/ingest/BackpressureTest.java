@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
+import io.consentvault.support.Api;
 import io.consentvault.support.Events;
 import io.consentvault.support.Metrics;
 import io.consentvault.support.Poll;
@@ -21,7 +22,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -53,7 +53,7 @@ class BackpressureTest {
             blocker.createStatement().execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE");
             for (int i = 0; i < 6; i++) {
                 String user = "u" + i;
-                waiting.add(clients.submit(() -> post(Events.event(org, user))));
+                waiting.add(clients.submit(() -> post(org, Events.event(org, user))));
             }
             // one event in the blocked commit, five queued behind it: the lane is full
             Poll.until("one batch blocked and five events queued", Duration.ofSeconds(30),
@@ -62,7 +62,7 @@ class BackpressureTest {
                             && Metrics.value("consent_ingest_lane_depth{") == 5);
 
             String refusedId = Events.unique("refused");
-            given().contentType(ContentType.JSON).body(Events.eventWithId(org, "u-late", refusedId))
+            Api.as(org).contentType(ContentType.JSON).body(Events.eventWithId(org, "u-late", refusedId))
                     .when().post("/v1/consents/events")
                     .then().statusCode(503)
                     .header("Retry-After", "7")
@@ -84,13 +84,13 @@ class BackpressureTest {
     @Test
     void aTrustedProxySaysWhoTheClientIs() {
         String org = Events.unique("org-proxy");
-        String id = given().contentType(ContentType.JSON).header("X-Forwarded-For", "198.51.100.7, 10.1.2.3")
+        String id = Api.as(org).contentType(ContentType.JSON).header("X-Forwarded-For", "198.51.100.7, 10.1.2.3")
                 .body(Events.event(org, "u")).when().post("/v1/consents/events")
                 .then().statusCode(201).extract().path("id");
-        given().when().get("/v1/consents/events/" + id).then().statusCode(200).body("ip", equalTo("198.51.100.7"));
+        Api.as(org).when().get("/v1/consents/events/" + id).then().statusCode(200).body("ip", equalTo("198.51.100.7"));
     }
 
-    private static Response post(String body) {
-        return given().contentType(ContentType.JSON).body(body).when().post("/v1/consents/events").andReturn();
+    private static Response post(String org, String body) {
+        return Api.as(org).contentType(ContentType.JSON).body(body).when().post("/v1/consents/events").andReturn();
     }
 }

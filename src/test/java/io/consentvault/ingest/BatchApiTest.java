@@ -5,12 +5,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.consentvault.support.Api;
 import io.consentvault.support.Events;
 import io.consentvault.support.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
@@ -26,7 +26,7 @@ class BatchApiTest {
         String org = Events.unique("org-batch");
         String body = "[" + Events.event(org, "u1") + ", {\"organization_id\": \"" + org + "\"}, "
                 + Events.event(org, "u2") + ", 42]";
-        given().contentType(ContentType.JSON).body(body)
+        Api.as(org).contentType(ContentType.JSON).body(body)
                 .when().post("/v1/consents/events/batch")
                 .then().statusCode(200)
                 .body("accepted", equalTo(2))
@@ -50,7 +50,7 @@ class BatchApiTest {
         String body = Events.event(org, "u1").replace("\n", " ") + "\n\n"
                 + "{not json}\n"
                 + Events.event(org, "u2").replace("\n", " ") + "\r\n";
-        given().contentType("application/x-ndjson").body(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        Api.as(org).contentType("application/x-ndjson").body(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .when().post("/v1/consents/events/batch")
                 .then().statusCode(200)
                 .body("accepted", equalTo(2))
@@ -67,14 +67,14 @@ class BatchApiTest {
         for (int i = 0; i < 1000; i++) {
             events.add(Events.event(org, "u" + i));
         }
-        given().contentType(ContentType.JSON).body("[" + String.join(",", events) + "]")
+        Api.as(org).contentType(ContentType.JSON).body("[" + String.join(",", events) + "]")
                 .when().post("/v1/consents/events/batch")
                 .then().statusCode(200)
                 .body("accepted", equalTo(1000));
         assertEquals(1000, TestDatabase.count("SELECT count(*) FROM events WHERE organization_id = ?", org));
 
         events.add(Events.event(org, "one-too-many"));
-        given().contentType(ContentType.JSON).body("[" + String.join(",", events) + "]")
+        Api.as(org).contentType(ContentType.JSON).body("[" + String.join(",", events) + "]")
                 .when().post("/v1/consents/events/batch")
                 .then().statusCode(413)
                 .contentType("application/problem+json");
@@ -87,10 +87,10 @@ class BatchApiTest {
         String id = Events.unique("ev");
         String body = "[" + Events.eventWithId(org, "u1", id) + "," + Events.event(org, "u2") + "]";
         String key = Events.unique("batch-key");
-        String first = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+        String first = Api.as(org).contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
                 .when().post("/v1/consents/events/batch")
                 .then().statusCode(200).body("accepted", equalTo(2)).extract().path("results[1].id");
-        given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+        Api.as(org).contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
                 .when().post("/v1/consents/events/batch")
                 .then().statusCode(200)
                 .body("results[0].id", equalTo(id))
@@ -102,13 +102,13 @@ class BatchApiTest {
 
     @Test
     void anEmptyArrayIsAcceptedAndAnObjectIsNot() {
-        given().contentType(ContentType.JSON).body("[]")
+        Api.as("org-batch-misc").contentType(ContentType.JSON).body("[]")
                 .when().post("/v1/consents/events/batch")
                 .then().statusCode(200).body("accepted", equalTo(0)).body("rejected", equalTo(0));
-        given().contentType(ContentType.JSON).body("{}")
+        Api.as("org-batch-misc").contentType(ContentType.JSON).body("{}")
                 .when().post("/v1/consents/events/batch")
                 .then().statusCode(400).contentType("application/problem+json");
-        given().contentType(ContentType.XML).body("<events/>")
+        Api.as("org-batch-misc").contentType(ContentType.XML).body("<events/>")
                 .when().post("/v1/consents/events/batch")
                 .then().statusCode(415).contentType("application/problem+json");
     }

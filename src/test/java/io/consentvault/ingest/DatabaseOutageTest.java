@@ -7,6 +7,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.consentvault.platform.embedded.EmbeddedPostgres;
+import io.consentvault.support.Api;
 import io.consentvault.support.Burst;
 import io.consentvault.support.Events;
 import io.consentvault.support.Metrics;
@@ -35,7 +36,7 @@ class DatabaseOutageTest {
         Set<String> refused;
         double retriesBefore = Metrics.value("consent_ingest_batch_retries_total");
         EmbeddedPostgres pg = TestDatabase.server();
-        try (Burst burst = Burst.start("http://localhost:" + port, org, 16, 120)) {
+        try (Burst burst = Burst.start("http://localhost:" + port, org, Api.key(org), 16, 120)) {
             Poll.until("part of the burst acknowledged", Duration.ofSeconds(60),
                     () -> burst.acknowledged.size() >= 300);
             pg.stop();

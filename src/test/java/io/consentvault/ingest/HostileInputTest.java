@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.consentvault.support.Api;
 import io.consentvault.support.Events;
 import io.consentvault.support.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,7 +41,7 @@ class HostileInputTest {
     @ParameterizedTest
     @MethodSource("hostileBodies")
     void isRefusedWithAProblemNeverA5xx(byte[] body) {
-        given().contentType(ContentType.JSON).body(body)
+        Api.as("org-hostile").contentType(ContentType.JSON).body(body)
                 .when().post("/v1/consents/events")
                 .then().statusCode(lessThan(500))
                 .statusCode(equalTo(400))
@@ -58,11 +59,11 @@ class HostileInputTest {
                  "events": [{"action": "consent.given", "purpose": "p\\u0000q"}],
                  "source": {"type": "web", "sdk_version": "'); DROP TABLE events; --"}}
                 """.formatted(org, longId);
-        String id = given().contentType(ContentType.JSON).body(body.getBytes(StandardCharsets.UTF_8))
+        String id = Api.as(org).contentType(ContentType.JSON).body(body.getBytes(StandardCharsets.UTF_8))
                 .when().post("/v1/consents/events")
                 .then().statusCode(201).extract().path("id");
         assertEquals(longId, TestDatabase.text("SELECT user_id FROM events WHERE organization_id = ?", org));
-        given().when().get("/v1/consents/events/" + id)
+        Api.as(org).when().get("/v1/consents/events/" + id)
                 .then().statusCode(200)
                 .body("user.id", equalTo(longId))
                 .body("source.sdk_version", equalTo("'); DROP TABLE events; --"))
@@ -71,7 +72,7 @@ class HostileInputTest {
 
     @Test
     void anOrganizationIdLongerThanAnyWeIssueIsRefused() {
-        given().contentType(ContentType.JSON).body(Events.event("o".repeat(300), "u"))
+        Api.as("org-hostile").contentType(ContentType.JSON).body(Events.event("o".repeat(300), "u"))
                 .when().post("/v1/consents/events")
                 .then().statusCode(400)
                 .body("errors[0].pointer", equalTo("/organization_id"));

@@ -2,6 +2,7 @@ package io.consentvault.ingest;
 
 import org.junit.jupiter.api.Test;
 
+import io.consentvault.support.Api;
 import io.consentvault.support.Events;
 import io.consentvault.support.PostgresResource;
 import io.consentvault.support.TestDatabase;
@@ -9,7 +10,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -26,7 +26,7 @@ class IngestApiTest {
     @Test
     void storesAnEventAndAnswersCreatedOnceCommitted() {
         String org = Events.unique("org");
-        String id = given().contentType(ContentType.JSON).body(Events.event(org, "u-1"))
+        String id = Api.as(org).contentType(ContentType.JSON).body(Events.event(org, "u-1"))
                 .header("User-Agent", "ConsentSDK/2.1 (iPhone)")
                 .when().post("/v1/consents/events")
                 .then().statusCode(201)
@@ -38,7 +38,7 @@ class IngestApiTest {
         assertEquals(1,
                 TestDatabase.count("SELECT count(*) FROM events WHERE organization_id = ? AND id = ?", org, id));
 
-        given().when().get("/v1/consents/events/" + id)
+        Api.as(org).when().get("/v1/consents/events/" + id)
                 .then().statusCode(200)
                 .body("id", equalTo(id))
                 .body("organization_id", equalTo(org))
@@ -60,15 +60,16 @@ class IngestApiTest {
 
     @Test
     void anUntrustedPeerCannotChooseItsIpWithXForwardedFor() {
-        String id = given().contentType(ContentType.JSON).header("X-Forwarded-For", "198.51.100.7")
-                .body(Events.event(Events.unique("org-xff"), "u")).when().post("/v1/consents/events")
+        String org = "org-xff";
+        String id = Api.as(org).contentType(ContentType.JSON).header("X-Forwarded-For", "198.51.100.7")
+                .body(Events.event(org, "u")).when().post("/v1/consents/events")
                 .then().statusCode(201).extract().path("id");
-        given().when().get("/v1/consents/events/" + id).then().statusCode(200).body("ip", equalTo("127.0.0.1"));
+        Api.as(org).when().get("/v1/consents/events/" + id).then().statusCode(200).body("ip", equalTo("127.0.0.1"));
     }
 
     @Test
     void unknownEventIs404Problem() {
-        given().when().get("/v1/consents/events/does-not-exist")
+        Api.as("org-misc").when().get("/v1/consents/events/does-not-exist")
                 .then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404))
@@ -77,7 +78,7 @@ class IngestApiTest {
 
     @Test
     void otherContentTypesAre415Problem() {
-        given().contentType(ContentType.TEXT).body(Events.event("o", "u"))
+        Api.as("org-misc").contentType(ContentType.TEXT).body(Events.event("org-misc", "u"))
                 .when().post("/v1/consents/events")
                 .then().statusCode(415)
                 .contentType("application/problem+json")
@@ -88,7 +89,7 @@ class IngestApiTest {
     void bodiesOverOneMebibyteAre413() {
         String big = "{\"organization_id\": \"o\", \"user\": {}, \"events\": [], \"notice_id\": \""
                 + "x".repeat(1024 * 1024) + "\"}";
-        given().contentType(ContentType.JSON).body(big)
+        Api.as("org-misc").contentType(ContentType.JSON).body(big)
                 .when().post("/v1/consents/events")
                 .then().statusCode(413)
                 .contentType("application/problem+json")
@@ -97,7 +98,7 @@ class IngestApiTest {
 
     @Test
     void malformedJsonIs400NamingTheBody() {
-        given().contentType(ContentType.JSON).body("{\"organization_id\": \"o\", ")
+        Api.as("org-misc").contentType(ContentType.JSON).body("{\"organization_id\": \"o\", ")
                 .when().post("/v1/consents/events")
                 .then().statusCode(400)
                 .contentType("application/problem+json")

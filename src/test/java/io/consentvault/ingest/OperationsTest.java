@@ -2,6 +2,7 @@ package io.consentvault.ingest;
 
 import org.junit.jupiter.api.Test;
 
+import io.consentvault.support.Api;
 import io.consentvault.support.Events;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -35,9 +36,10 @@ class OperationsTest {
 
     @Test
     void ingestIsMeasured() {
-        given().contentType(ContentType.JSON).body(Events.event(Events.unique("org-metrics"), "u"))
+        Api.as("org-metrics").contentType(ContentType.JSON).body(Events.event("org-metrics", "u"))
                 .when().post("/v1/consents/events").then().statusCode(201);
-        given().contentType(ContentType.JSON).body("{}").when().post("/v1/consents/events").then().statusCode(400);
+        Api.as("org-metrics").contentType(ContentType.JSON).body("{}").when().post("/v1/consents/events").then()
+                .statusCode(400);
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("consent_events_accepted_total"))
                 .body(containsString("consent_events_rejected_total{reason=\"invalid\"}"))

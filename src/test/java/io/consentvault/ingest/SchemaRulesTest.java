@@ -10,12 +10,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.consentvault.support.Api;
 import io.consentvault.support.Events;
 import io.consentvault.support.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -114,7 +114,7 @@ class SchemaRulesTest {
     void eachRuleIsEnforcedWithItsPointer(String rule, String pointer, String change) throws Exception {
         String org = Events.unique("org-schema");
         String body = apply(full(org), change);
-        given().contentType(ContentType.JSON).body(body)
+        Api.as(org).contentType(ContentType.JSON).body(body)
                 .when().post("/v1/consents/events")
                 .then().statusCode(400)
                 .contentType("application/problem+json")
@@ -140,7 +140,7 @@ class SchemaRulesTest {
             "user.id=\"<script>alert(1)</script>\""})
     void validVariantsAreStored(String change) throws Exception {
         String org = Events.unique("org-valid");
-        given().contentType(ContentType.JSON).body(apply(full(org), change))
+        Api.as(org).contentType(ContentType.JSON).body(apply(full(org), change))
                 .when().post("/v1/consents/events")
                 .then().statusCode(201)
                 .body("id", notNullValue());

@@ -34,7 +34,8 @@ class ShutdownIT {
         try {
             String org = Events.unique("org-" + signal.toLowerCase());
             Set<String> acknowledged;
-            try (Burst burst = Burst.start(base, org, 16, 5000)) {
+            String key = packaged.newKey(org, java.util.List.of("events:write"));
+            try (Burst burst = Burst.start(base, org, key, 16, 5000)) {
                 Poll.until("part of the burst acknowledged", Duration.ofSeconds(60),
                         () -> burst.acknowledged.size() >= 500);
                 if ("SIGTERM".equals(signal)) {

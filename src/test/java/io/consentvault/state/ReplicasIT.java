@@ -32,20 +32,21 @@ class ReplicasIT {
         try (PackagedService first = PackagedService.start("replica-a", Map.of());
                 PackagedService second = PackagedService.start("replica-b", Map.of())) {
             String org = Events.unique("org-replicas");
+            String key = first.newKey(org, java.util.List.of("events:write", "consents:read"));
             String decision = "/v1/consents/users/%s/purposes/ads?organization_id=" + org;
             List<Long> staleMillis = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 String user = "user-" + i;
-                assertEquals(201, first.post("/v1/consents/events",
+                assertEquals(201, first.post("/v1/consents/events", key,
                         event(org, user, "consent.given", "2026-11-01T10:00:00Z")).statusCode());
                 // the second replica loads and caches the value
                 Poll.until("replica b to see the grant", Duration.ofSeconds(5),
-                        () -> second.get(decision.formatted(user)).body().contains("\"enabled\":true"));
-                assertEquals(201, first.post("/v1/consents/events",
+                        () -> second.get(decision.formatted(user), key).body().contains("\"enabled\":true"));
+                assertEquals(201, first.post("/v1/consents/events", key,
                         event(org, user, "consent.refused", "2026-11-01T11:00:00Z")).statusCode());
                 long written = System.nanoTime();
                 Poll.until("replica b to follow the withdrawal", Duration.ofSeconds(5),
-                        () -> second.get(decision.formatted(user)).body().contains("\"enabled\":false"));
+                        () -> second.get(decision.formatted(user), key).body().contains("\"enabled\":false"));
                 staleMillis.add((System.nanoTime() - written) / 1_000_000);
             }
             Collections.sort(staleMillis);
@@ -56,16 +57,16 @@ class ReplicasIT {
 
             // cut the second replica's listening connection: it reconnects and drops what it may have missed
             String user = "user-cut";
-            assertEquals(201, first.post("/v1/consents/events",
+            assertEquals(201, first.post("/v1/consents/events", key,
                     event(org, user, "consent.given", "2026-11-01T10:00:00Z")).statusCode());
             Poll.until("replica b to cache the grant", Duration.ofSeconds(5),
-                    () -> second.get(decision.formatted(user)).body().contains("\"enabled\":true"));
+                    () -> second.get(decision.formatted(user), key).body().contains("\"enabled\":true"));
             TestDatabase
                     .count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'");
-            assertEquals(201, first.post("/v1/consents/events",
+            assertEquals(201, first.post("/v1/consents/events", key,
                     event(org, user, "consent.refused", "2026-11-01T11:00:00Z")).statusCode());
             Poll.until("replica b to follow after reconnecting", Duration.ofSeconds(10),
-                    () -> second.get(decision.formatted(user)).body().contains("\"enabled\":false"));
+                    () -> second.get(decision.formatted(user), key).body().contains("\"enabled\":false"));
             Poll.until("both listeners back", Duration.ofSeconds(10), () -> TestDatabase
                     .count("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'") == 2);
         }

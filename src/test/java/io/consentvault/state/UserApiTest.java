@@ -9,11 +9,11 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import io.consentvault.support.Api;
 import io.consentvault.support.Events;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -38,8 +38,14 @@ class UserApiTest {
                 + (createdAt == null ? "" : ", \"created_at\": \"" + createdAt + "\"") + "}";
     }
 
+    static String orgOf(String body) {
+        int start = body.indexOf("\"organization_id\": \"") + "\"organization_id\": \"".length();
+        return body.substring(start, body.indexOf('"', start));
+    }
+
     static void post(String body) {
-        given().contentType(ContentType.JSON).body(body).when().post("/v1/consents/events").then().statusCode(201);
+        Api.as(orgOf(body)).contentType(ContentType.JSON).body(body).when().post("/v1/consents/events").then()
+                .statusCode(201);
     }
 
     @Test
@@ -49,7 +55,7 @@ class UserApiTest {
                 "[{\"action\": \"consent.given\", \"purpose\": \"analytics\"},"
                         + " {\"action\": \"consent.given\", \"vendor\": \"755\"},"
                         + " {\"action\": \"consent.refused\", \"vendor\": \"12\", \"legal_basis\": \"legitimate_interest\"}]"));
-        String etag = given().queryParam("organization_id", org).when().get("/v1/consents/users/alice")
+        String etag = Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/alice")
                 .then().statusCode(200)
                 .header("ETag", notNullValue())
                 .body("id", equalTo("alice"))
@@ -69,12 +75,12 @@ class UserApiTest {
                 .body("consents.tcfcs", nullValue())
                 .extract().header("ETag");
 
-        given().queryParam("organization_id", org).header("If-None-Match", etag)
+        Api.as(org).queryParam("organization_id", org).header("If-None-Match", etag)
                 .when().get("/v1/consents/users/alice").then().statusCode(304).header("ETag", etag);
 
         post(event(org, "alice", "2026-11-02T10:00:00Z",
                 "[{\"action\": \"consent.refused\", \"purpose\": \"analytics\"}]"));
-        String changed = given().queryParam("organization_id", org).header("If-None-Match", etag)
+        String changed = Api.as(org).queryParam("organization_id", org).header("If-None-Match", etag)
                 .when().get("/v1/consents/users/alice").then().statusCode(200)
                 .body("version", equalTo(2))
                 .body("consents.purposes[0].enabled", equalTo(false))
@@ -84,14 +90,17 @@ class UserApiTest {
 
     @Test
     void anUnknownUserIs404() {
-        given().queryParam("organization_id", Events.unique("org")).when().get("/v1/consents/users/nobody")
+        Api.as("org-nobody").when().get("/v1/consents/users/nobody")
                 .then().statusCode(404).contentType("application/problem+json");
     }
 
     @Test
-    void theOrganizationIsRequiredUntilKeysSayIt() {
-        given().when().get("/v1/consents/users/alice").then().statusCode(400)
-                .body("errors[0].query", equalTo("organization_id"));
+    void theOrganizationComesFromTheKeyAndAQueryMayOnlyRepeatIt() {
+        String org = Events.unique("org-scope");
+        post(event(org, "zoe", null, "[{\"action\": \"consent.given\", \"purpose\": \"p\"}]"));
+        Api.as(org).when().get("/v1/consents/users/zoe").then().statusCode(200);
+        Api.as(org).queryParam("organization_id", "someone-else").when().get("/v1/consents/users/zoe")
+                .then().statusCode(403).body("errors[0].query", equalTo("organization_id"));
     }
 
     @Test
@@ -99,18 +108,18 @@ class UserApiTest {
         String org = Events.unique("org-decision");
         post(event(org, "bob", "2026-11-01T10:00:00Z", "[{\"action\": \"consent.given\", \"purpose\": \"ads\"},"
                 + " {\"action\": \"consent.refused\", \"purpose\": \"perso\"}]"));
-        given().queryParam("organization_id", org).when().get("/v1/consents/users/bob/purposes/ads")
+        Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/bob/purposes/ads")
                 .then().statusCode(200)
                 .body("user_id", equalTo("bob"))
                 .body("purpose", equalTo("ads"))
                 .body("enabled", equalTo(true))
                 .body("enabled_li", nullValue())
                 .body("updated_at", equalTo("2026-11-01T10:00:00Z"));
-        given().queryParam("organization_id", org).when().get("/v1/consents/users/bob/purposes/perso")
+        Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/bob/purposes/perso")
                 .then().statusCode(200).body("enabled", equalTo(false));
-        given().queryParam("organization_id", org).when().get("/v1/consents/users/bob/purposes/unknown")
+        Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/bob/purposes/unknown")
                 .then().statusCode(200).body("enabled", nullValue()).body("updated_at", nullValue());
-        given().queryParam("organization_id", org).when().get("/v1/consents/users/nobody/purposes/ads")
+        Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/nobody/purposes/ads")
                 .then().statusCode(200).body("enabled", nullValue());
     }
 
@@ -119,7 +128,7 @@ class UserApiTest {
         String org = Events.unique("org-bulk");
         post(event(org, "u1", null, "[{\"action\": \"consent.given\", \"purpose\": \"p\"}]"));
         post(event(org, "u2", null, "[{\"action\": \"consent.refused\", \"purpose\": \"p\"}]"));
-        given().contentType(ContentType.JSON).queryParam("organization_id", org)
+        Api.as(org).contentType(ContentType.JSON).queryParam("organization_id", org)
                 .body("{\"user_ids\": [\"u1\", \"ghost\", \"u2\"]}")
                 .when().post("/v1/consents/users/lookup")
                 .then().statusCode(200)
@@ -128,7 +137,7 @@ class UserApiTest {
                 .body("users.containsKey('ghost')", equalTo(true))
                 .body("users.ghost", nullValue());
         List<String> tooMany = Collections.nCopies(1001, "x");
-        given().contentType(ContentType.JSON).queryParam("organization_id", org)
+        Api.as(org).contentType(ContentType.JSON).queryParam("organization_id", org)
                 .body(java.util.Map.of("user_ids", tooMany))
                 .when().post("/v1/consents/users/lookup")
                 .then().statusCode(400).body("errors[0].pointer", equalTo("/user_ids"));
@@ -139,18 +148,18 @@ class UserApiTest {
         String org = Events.unique("org-at");
         post(event(org, "carol", "2026-10-01T10:00:00Z", "[{\"action\": \"consent.given\", \"purpose\": \"p\"}]"));
         post(event(org, "carol", "2026-10-02T10:00:00Z", "[{\"action\": \"consent.refused\", \"purpose\": \"p\"}]"));
-        given().queryParam("organization_id", org).queryParam("at", "2026-10-01T09:59:59.999999Z")
+        Api.as(org).queryParam("organization_id", org).queryParam("at", "2026-10-01T09:59:59.999999Z")
                 .when().get("/v1/consents/users/carol").then().statusCode(404);
-        given().queryParam("organization_id", org).queryParam("at", "2026-10-01T10:00:00Z")
+        Api.as(org).queryParam("organization_id", org).queryParam("at", "2026-10-01T10:00:00Z")
                 .when().get("/v1/consents/users/carol").then().statusCode(200)
                 .body("consents.purposes[0].enabled", equalTo(true)).body("version", equalTo(1));
-        given().queryParam("organization_id", org).queryParam("at", "2026-10-02T09:59:59.999999Z")
+        Api.as(org).queryParam("organization_id", org).queryParam("at", "2026-10-02T09:59:59.999999Z")
                 .when().get("/v1/consents/users/carol").then().statusCode(200)
                 .body("consents.purposes[0].enabled", equalTo(true));
-        given().queryParam("organization_id", org).queryParam("at", "2026-10-02T12:00:00+02:00")
+        Api.as(org).queryParam("organization_id", org).queryParam("at", "2026-10-02T12:00:00+02:00")
                 .when().get("/v1/consents/users/carol").then().statusCode(200)
                 .body("consents.purposes[0].enabled", equalTo(false)).body("version", equalTo(2));
-        given().queryParam("organization_id", org).queryParam("at", "yesterday")
+        Api.as(org).queryParam("organization_id", org).queryParam("at", "yesterday")
                 .when().get("/v1/consents/users/carol").then().statusCode(400)
                 .body("errors[0].query", equalTo("at"));
     }
@@ -169,7 +178,7 @@ class UserApiTest {
         String cursor = null;
         int pages = 0;
         do {
-            var request = given().queryParam("organization_id", org).queryParam("limit", 3);
+            var request = Api.as(org).queryParam("organization_id", org).queryParam("limit", 3);
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
@@ -180,9 +189,9 @@ class UserApiTest {
         } while (cursor != null);
         assertEquals(ids, seen);
         assertEquals(3, pages);
-        given().queryParam("organization_id", org).queryParam("cursor", "not-a-cursor")
+        Api.as(org).queryParam("organization_id", org).queryParam("cursor", "not-a-cursor")
                 .when().get("/v1/consents/users/dave/events").then().statusCode(400);
-        given().queryParam("organization_id", org).queryParam("limit", 0)
+        Api.as(org).queryParam("organization_id", org).queryParam("limit", 0)
                 .when().get("/v1/consents/users/dave/events").then().statusCode(400);
     }
 
@@ -207,18 +216,18 @@ class UserApiTest {
         Collections.shuffle(delivery, random);
         Set<String> sent = new HashSet<>();
         for (String e : delivery) {
-            given().contentType(ContentType.JSON).body(e).when().post("/v1/consents/events").then()
+            Api.as(org).contentType(ContentType.JSON).body(e).when().post("/v1/consents/events").then()
                     .statusCode(sent.add(e) ? 201 : 200);
         }
-        var expected = given().queryParam("organization_id", org).when().get("/v1/consents/users/frank")
+        var expected = Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/frank")
                 .then().statusCode(200).extract().jsonPath();
-        var actual = given().queryParam("organization_id", org).when().get("/v1/consents/users/erin")
+        var actual = Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/erin")
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(expected.getList("consents.purposes"), actual.getList("consents.purposes"));
         assertEquals(expected.getMap("consents.vendors"), actual.getMap("consents.vendors"));
         assertEquals(expected.getString("updated_at"), actual.getString("updated_at"));
         assertNull(actual.get("consents.tcfcs"));
-        given().queryParam("organization_id", org).when().get("/v1/consents/users/erin/events")
+        Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/erin/events")
                 .then().body("events", hasSize(12));
     }
 }

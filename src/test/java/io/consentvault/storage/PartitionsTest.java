@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 import io.consentvault.ingest.batch.EventWriter;
 import io.consentvault.ingest.model.EventNormalizer;
 import io.consentvault.ingest.model.RequestContext;
+import io.consentvault.support.Api;
 import io.consentvault.support.Events;
 import io.consentvault.support.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +47,7 @@ class PartitionsTest {
     @Test
     void anEventLandsInThePartitionOfItsReceiveTime() {
         String org = Events.unique("org-part");
-        given().contentType(ContentType.JSON).body(Events.event(org, "u")).when().post("/v1/consents/events")
+        Api.as(org).contentType(ContentType.JSON).body(Events.event(org, "u")).when().post("/v1/consents/events")
                 .then().statusCode(201);
         assertEquals(name(YearMonth.now(ZoneOffset.UTC)), TestDatabase
                 .text("SELECT tableoid::regclass::text FROM events WHERE organization_id = ?", org));

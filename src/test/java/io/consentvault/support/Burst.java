@@ -34,8 +34,8 @@ public final class Burst implements AutoCloseable {
         this.senders = Executors.newFixedThreadPool(senders);
     }
 
-    /** Starts {@code senders} senders posting {@code each} events of {@code org} to {@code base}. */
-    public static Burst start(String base, String org, int senders, int each) {
+    /** Starts {@code senders} senders posting {@code each} events of {@code org} to {@code base}, with {@code key}. */
+    public static Burst start(String base, String org, String key, int senders, int each) {
         Burst burst = new Burst(senders);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (int t = 0; t < senders; t++) {
@@ -44,7 +44,8 @@ public final class Burst implements AutoCloseable {
                 for (int i = 0; i < each; i++) {
                     String id = "ev-" + sender + "-" + i;
                     HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/consents/events"))
-                            .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                            .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
+                            .timeout(Duration.ofSeconds(60))
                             .POST(HttpRequest.BodyPublishers.ofString(
                                     Events.eventWithId(org, "user-" + sender + "-" + (i % 7), id)))
                             .build();

@@ -43,10 +43,24 @@ public final class PackagedService implements AutoCloseable {
         builder.environment().put("QUARKUS_DATASOURCE_USERNAME", pg.settings().user());
         builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", pg.settings().password());
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        builder.environment().put("CONSENT_ADMIN_TOKEN", Api.ADMIN_TOKEN);
         builder.environment().putAll(extraEnv);
         PackagedService service = new PackagedService(builder.start(), "http://127.0.0.1:" + port, log);
         Poll.until(name + " to be ready", Duration.ofSeconds(60), () -> service.status("/q/health/ready") == 200);
         return service;
+    }
+
+    /** Creates the organization (if needed) and a key with these scopes, through this service's admin API. */
+    public String newKey(String org, java.util.List<String> scopes) {
+        send("POST", "/v1/admin/organizations", "{\"id\": \"" + org + "\", \"name\": \"" + org + "\"}",
+                Api.ADMIN_TOKEN);
+        Answer created = send("POST", "/v1/admin/organizations/" + org + "/keys",
+                "{\"name\": \"test\", \"scopes\": [\"" + String.join("\", \"", scopes) + "\"]}", Api.ADMIN_TOKEN);
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("no key: " + created);
+        }
+        int start = created.body().indexOf("\"key\":\"") + 7;
+        return created.body().substring(start, created.body().indexOf('"', start));
     }
 
     /** The status of a GET, or -1 when the service does not answer. */
@@ -55,23 +69,28 @@ public final class PackagedService implements AutoCloseable {
     }
 
     public Answer get(String path) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.body());
-        } catch (IOException e) {
-            return new Answer(-1, null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer(-1, null);
-        }
+        return send("GET", path, null, null);
     }
 
-    public Answer post(String path, String json) {
+    public Answer get(String path, String key) {
+        return send("GET", path, null, key);
+    }
+
+    public Answer post(String path, String key, String json) {
+        return send("POST", path, json, key);
+    }
+
+    public Answer send(String method, String path, String json, String token) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).method(method,
+                    json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+            if (json != null) {
+                request.header("Content-Type", "application/json");
+            }
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body());
         } catch (IOException e) {
             return new Answer(-1, null);

@@ -32,6 +32,8 @@ import io.consentvault.platform.http.ClientAddress;
 import io.consentvault.platform.json.JsonInput;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
+import io.consentvault.tenancy.Scope;
+import io.consentvault.tenancy.auth.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -47,9 +49,11 @@ public class EventResource {
     private final EventReadRepository events;
     private final ClientAddress clientAddress;
     private final ObjectMapper mapper;
+    private final Caller caller;
 
     public EventResource(IngestService service, EventReadRepository events, ClientAddress clientAddress,
-            ObjectMapper mapper) {
+            ObjectMapper mapper, Caller caller) {
+        this.caller = caller;
         this.service = service;
         this.events = events;
         this.clientAddress = clientAddress;
@@ -62,6 +66,7 @@ public class EventResource {
     }
 
     @POST
+    @Scope(Scope.EVENTS_WRITE)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Record one consent event", description = "Answers once the event is committed.")
@@ -75,10 +80,11 @@ public class EventResource {
     public Uni<Response> post(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey,
             @HeaderParam(HttpHeaders.USER_AGENT) String userAgent, HttpServerRequest request) {
         RequestContext context = context(request, userAgent, idempotencyKey);
-        return service.ingestOne(body, context).map(EventResource::answer);
+        return service.ingestOne(body, context, caller.organizationId()).map(EventResource::answer);
     }
 
     @POST
+    @Scope(Scope.EVENTS_WRITE)
     @Path("/batch")
     @Consumes({MediaType.APPLICATION_JSON, NDJSON})
     @Produces(MediaType.APPLICATION_JSON)
@@ -92,16 +98,17 @@ public class EventResource {
         List<JsonInput.Element> elements = contentType != null && contentType.toLowerCase().startsWith(NDJSON)
                 ? JsonInput.readLines(body)
                 : JsonInput.readArray(body);
-        return service.ingestBatch(elements, context);
+        return service.ingestBatch(elements, context, caller.organizationId());
     }
 
     @GET
+    @Scope(Scope.CONSENTS_READ)
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One stored event with its proof fields")
     @APIResponse(responseCode = "404", description = "Unknown event")
     public Uni<EventView> get(@PathParam("id") String id, @QueryParam("organization_id") String organizationId) {
-        return events.find(Optional.ofNullable(organizationId), id).map(found -> found
+        return events.find(Optional.of(caller.organization(organizationId)), id).map(found -> found
                 .map(e -> EventView.of(e, mapper))
                 .orElseThrow(() -> ProblemException.notFound("no event with this id")));
     }

@@ -24,6 +24,7 @@ import io.consentvault.ingest.model.RequestContext;
 import io.consentvault.platform.json.JsonInput;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
+import io.consentvault.tenancy.auth.Caller;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -36,6 +37,7 @@ import io.smallrye.mutiny.Uni;
 public class IngestService {
 
     static final int MAX_ORGANIZATION_ID = 255;
+    static final String WRONG_ORGANIZATION = "is not the organization of this key";
 
     private final Lanes lanes;
     private final IngestConfig config;
@@ -60,13 +62,16 @@ public class IngestService {
     }
 
     /** One event: completes once committed (or replayed); fails with a {@link ProblemException}. */
-    public Uni<IngestResult> ingestOne(byte[] body, RequestContext request) {
+    public Uni<IngestResult> ingestOne(byte[] body, RequestContext request, String organizationId) {
         ConsentEvent event;
         try {
             JsonNode node = JsonInput.read(body);
             List<FieldError> errors = validate(node);
             if (!errors.isEmpty()) {
                 throw ProblemException.invalid(errors);
+            }
+            if (!organizationId.equals(node.get("organization_id").textValue())) {
+                throw Caller.forbiddenOrganization(FieldError.at("/organization_id", WRONG_ORGANIZATION));
             }
             event = EventNormalizer.normalize(node, new String(body, java.nio.charset.StandardCharsets.UTF_8),
                     request, "");
@@ -78,7 +83,8 @@ public class IngestService {
     }
 
     /** Many events: the valid ones are stored, each invalid one is reported under its index. */
-    public Uni<BatchOutcome> ingestBatch(List<JsonInput.Element> elements, RequestContext request) {
+    public Uni<BatchOutcome> ingestBatch(List<JsonInput.Element> elements, RequestContext request,
+            String organizationId) {
         if (elements.size() > config.maxBatchEvents()) {
             throw new ProblemException(io.consentvault.platform.problem.Problem.of(413, "Too many events",
                     "a batch holds at most " + config.maxBatchEvents() + " events; this one has " + elements.size()));
@@ -95,6 +101,11 @@ public class IngestService {
                 String prefix = "/" + index;
                 items.add(CompletableFuture.completedFuture(
                         BatchOutcome.Item.refused(at, 400, errors.stream().map(e -> e.under(prefix)).toList())));
+                continue;
+            }
+            if (!organizationId.equals(element.node().get("organization_id").textValue())) {
+                items.add(CompletableFuture.completedFuture(BatchOutcome.Item.refused(at, 403,
+                        List.of(FieldError.at("/" + index + "/organization_id", WRONG_ORGANIZATION)))));
                 continue;
             }
             ConsentEvent event = EventNormalizer.normalize(element.node(), element.text(), request, "#" + index);

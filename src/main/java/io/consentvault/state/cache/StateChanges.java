@@ -8,11 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,14 +17,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.consentvault.platform.notify.PgNotifications;
 import io.consentvault.state.repository.StateWriter.UserKey;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 
 /**
  * The channel between replicas: a committed change of users' state is announced with PostgreSQL NOTIFY (sent inside
@@ -51,25 +45,13 @@ public class StateChanges {
     private final List<Runnable> resetListeners = new ArrayList<>();
     private final AtomicLong lastLagMillis = new AtomicLong();
     private final Timer lag;
-    private final Vertx vertx;
-    private final String url;
-    private final String user;
-    private final String password;
-    private PgSubscriber subscriber;
-
-    public StateChanges(Vertx vertx, MeterRegistry registry,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") String user,
-            @ConfigProperty(name = "quarkus.datasource.password") String password) {
-        this.vertx = vertx;
-        this.url = url;
-        this.user = user;
-        this.password = password;
+    public StateChanges(PgNotifications notifications, MeterRegistry registry) {
         this.lag = Timer.builder("consent.state.sync.lag")
                 .description("delay between a change committed on another replica and this replica hearing of it")
                 .publishPercentiles(0.5, 0.99).register(registry);
         Gauge.builder("consent.state.sync.lag.last", lastLagMillis, v -> v.get() / 1000.0).baseUnit("seconds")
                 .description("how far behind the last announcement from another replica arrived").register(registry);
+        notifications.listen(CHANNEL, this::received, () -> resetListeners.forEach(Runnable::run));
     }
 
     /** Called with the users another replica changed. */
@@ -80,25 +62,6 @@ public class StateChanges {
     /** Called when announcements may have been missed (the listening connection was lost). */
     public void onReset(Runnable listener) {
         resetListeners.add(listener);
-    }
-
-    void start(@Observes StartupEvent event) {
-        PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url)
-                .setUser(user).setPassword(password);
-        subscriber = PgSubscriber.subscriber(vertx, options)
-                .reconnectPolicy(retries -> retries < 1000 ? Math.min(100L * (retries + 1), 2000L) : -1L);
-        subscriber.channel(CHANNEL).subscribeHandler(subscribed -> {
-            LOG.debug("listening for state changes");
-            resetListeners.forEach(Runnable::run);
-        }).handler(this::received);
-        subscriber.connect().onFailure(e -> LOG.warnf("cannot listen for state changes yet: %s", e.getMessage()));
-    }
-
-    @PreDestroy
-    void stop() {
-        if (subscriber != null) {
-            subscriber.close();
-        }
     }
 
     /** The NOTIFY payloads announcing these users. */

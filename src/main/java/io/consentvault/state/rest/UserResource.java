@@ -39,6 +39,8 @@ import io.consentvault.state.cache.UserJson;
 import io.consentvault.state.model.ConsentState;
 import io.consentvault.state.repository.StateRepository;
 import io.consentvault.state.repository.StateWriter.UserKey;
+import io.consentvault.tenancy.Scope;
+import io.consentvault.tenancy.auth.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -60,12 +62,14 @@ public class UserResource {
     private final StateRepository states;
     private final EventReadRepository events;
     private final ObjectMapper mapper;
+    private final Caller caller;
     private final Timer userTimer;
     private final Timer decisionTimer;
     private final Timer lookupTimer;
 
     public UserResource(StateCache cache, StateRepository states, EventReadRepository events, ObjectMapper mapper,
-            MeterRegistry registry) {
+            MeterRegistry registry, Caller caller) {
+        this.caller = caller;
         this.cache = cache;
         this.states = states;
         this.events = events;
@@ -92,6 +96,7 @@ public class UserResource {
     }
 
     @GET
+    @Scope(Scope.CONSENTS_READ)
     @Path("/{user_id}")
     @Operation(summary = "The latest consent of a user (or at an instant, with ?at=)")
     @APIResponse(responseCode = "200", description = "The user object of the batch export, with an ETag")
@@ -123,6 +128,7 @@ public class UserResource {
     }
 
     @GET
+    @Scope(Scope.CONSENTS_READ)
     @Path("/{user_id}/purposes/{purpose_id}")
     @Operation(summary = "May this purpose be used for this user? true, false, or null when no decision is known")
     public Uni<PurposeDecision> purpose(@PathParam("user_id") String userId,
@@ -140,6 +146,7 @@ public class UserResource {
     }
 
     @POST
+    @Scope(Scope.CONSENTS_READ)
     @Path("/lookup")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "The latest consent of up to 1000 users at once (null for unknown users)")
@@ -150,7 +157,11 @@ public class UserResource {
         if (request.userIds().size() > MAX_LOOKUP) {
             throw ProblemException.invalid(List.of(FieldError.at("/user_ids", "at most " + MAX_LOOKUP + " users")));
         }
-        String org = request.organizationId() != null ? request.organizationId() : organizationId;
+        if (request.organizationId() != null && !request.organizationId().equals(caller.organizationId())) {
+            throw Caller
+                    .forbiddenOrganization(FieldError.at("/organization_id", "is not the organization of this key"));
+        }
+        String org = caller.organization(organizationId);
         List<UserKey> keys = new ArrayList<>();
         Map<String, UserKey> byId = new LinkedHashMap<>();
         for (int i = 0; i < request.userIds().size(); i++) {
@@ -184,6 +195,7 @@ public class UserResource {
     }
 
     @GET
+    @Scope(Scope.CONSENTS_READ)
     @Path("/{user_id}/events")
     @Operation(summary = "The user's events, newest first, a page at a time")
     public Uni<HistoryPage> history(@PathParam("user_id") String userId,
@@ -221,11 +233,8 @@ public class UserResource {
                 .header(HttpHeaders.CACHE_CONTROL, "private, no-cache").build();
     }
 
-    private static UserKey key(String organizationId, String userId) {
-        if (organizationId == null || organizationId.isBlank()) {
-            throw ProblemException.invalid(List.of(FieldError.query("organization_id", "is required")));
-        }
-        return new UserKey(organizationId, BoundedKey.of(userId));
+    private UserKey key(String organizationId, String userId) {
+        return new UserKey(caller.organization(organizationId), BoundedKey.of(userId));
     }
 
     private String quote(String s) {

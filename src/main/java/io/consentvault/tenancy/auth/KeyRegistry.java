@@ -1,0 +1,93 @@
+package io.consentvault.tenancy.auth;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.consentvault.platform.notify.PgNotifications;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+
+/**
+ * Every live API key and every organization's allowed origins, in memory, so that a request is authenticated without
+ * a database round trip. Reloaded whole (it is small) when any replica announces a change on the {@code consent_keys}
+ * channel, after the listening connection comes back, and every minute as a safety net. Thread-safe: readers see an
+ * immutable snapshot.
+ */
+@ApplicationScoped
+public class KeyRegistry {
+
+    public static final String CHANNEL = "consent_keys";
+    private static final Logger LOG = Logger.getLogger(KeyRegistry.class);
+
+    /** A live key. */
+    public record KeyInfo(String id, String organizationId, String secretHash, Set<String> scopes) {
+    }
+
+    private record Snapshot(Map<String, KeyInfo> keys, Map<String, Set<String>> origins) {
+    }
+
+    private final Pool pool;
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+
+    public KeyRegistry(Pool pool, PgNotifications notifications) {
+        this.pool = pool;
+        notifications.listen(CHANNEL, payload -> reload(), this::reload);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        reload().toCompletionStage().toCompletableFuture().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
+                .join();
+    }
+
+    @Scheduled(every = "PT1M", delayed = "PT1M")
+    void periodic() {
+        reload();
+    }
+
+    public KeyInfo key(String id) {
+        return snapshot.keys().get(id);
+    }
+
+    /** The origins allowed for an organization (empty: any). */
+    public Set<String> allowedOrigins(String organizationId) {
+        return snapshot.origins().getOrDefault(organizationId, Set.of());
+    }
+
+    /** Whether any organization allows this origin (answers CORS preflights, which carry no key). */
+    public boolean anyAllows(String origin) {
+        for (Set<String> allowed : snapshot.origins().values()) {
+            if (allowed.isEmpty() || allowed.contains(origin)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public io.vertx.core.Future<Void> reload() {
+        return pool.query("SELECT id, organization_id, secret_hash, scopes FROM api_keys WHERE revoked_at IS NULL")
+                .execute().compose(keyRows -> pool.query("SELECT id, allowed_origins FROM organizations").execute()
+                        .map(orgRows -> {
+                            Map<String, KeyInfo> keys = new HashMap<>();
+                            for (Row r : keyRows) {
+                                keys.put(r.getString(0), new KeyInfo(r.getString(0), r.getString(1), r.getString(2),
+                                        Set.of(r.getString(3).trim().split("\\s+"))));
+                            }
+                            Map<String, Set<String>> origins = new HashMap<>();
+                            for (Row r : orgRows) {
+                                String list = r.getString(1).trim();
+                                origins.put(r.getString(0), list.isEmpty() ? Set.of() : Set.of(list.split("\\s+")));
+                            }
+                            snapshot = new Snapshot(Map.copyOf(keys), Map.copyOf(origins));
+                            return (Void) null;
+                        }))
+                .onFailure(e -> LOG.warnf("keys not reloaded: %s", e.getMessage()));
+    }
+}
