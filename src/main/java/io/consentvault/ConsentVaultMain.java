@@ -1,6 +1,11 @@
 package io.consentvault;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
 
 import io.consentvault.platform.embedded.EmbeddedPostgres;
 import io.quarkus.runtime.LaunchMode;
@@ -28,6 +33,12 @@ public final class ConsentVaultMain {
             System.setProperty("quarkus.datasource.username", pg.settings().user());
             System.setProperty("quarkus.datasource.password", pg.settings().password());
             Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "embedded-postgres-stop"));
+            // a ready-to-use tenant and admin token, kept beside the data (see DemoTenant)
+            Path home = pg.settings().dataDir().toAbsolutePath().getParent();
+            System.setProperty("consent.demo.keys-file", home.resolve("demo-keys.properties").toString());
+            if (setting("CONSENT_ADMIN_TOKEN", null) == null) {
+                System.setProperty("consent.admin-token", adminToken(home.resolve("admin-token")));
+            }
         }
         Quarkus.run(args);
     }
@@ -43,6 +54,22 @@ public final class ConsentVaultMain {
             return Boolean.parseBoolean(explicit);
         }
         return LaunchMode.current() == LaunchMode.DEVELOPMENT;
+    }
+
+    private static String adminToken(Path file) {
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file).trim();
+            }
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            String token = "cv_admin_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            Files.writeString(file, token);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            return token;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot keep the admin token in " + file, e);
+        }
     }
 
     private static Path dataDir() {

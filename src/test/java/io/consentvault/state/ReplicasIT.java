@@ -69,6 +69,20 @@ class ReplicasIT {
                     () -> second.get(decision.formatted(user), key).body().contains("\"enabled\":false"));
             Poll.until("both listeners back", Duration.ofSeconds(10), () -> TestDatabase
                     .count("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'") == 2);
+
+            // a key revoked on the first replica stops working on the second within a second
+            String doomed = first.newKey(org, java.util.List.of("consents:read"));
+            Poll.until("the new key to reach replica b", Duration.ofSeconds(5),
+                    () -> second.get(decision.formatted("user-0"), doomed).statusCode() == 200);
+            String doomedId = doomed.substring("cv_live_".length(), "cv_live_".length() + 16);
+            assertEquals(204, first.send("DELETE", "/v1/admin/keys/" + doomedId, null, "test-admin-token")
+                    .statusCode());
+            long revoked = System.nanoTime();
+            Poll.until("the revocation to reach replica b", Duration.ofSeconds(5),
+                    () -> second.get(decision.formatted("user-0"), doomed).statusCode() == 401);
+            long tookMillis = (System.nanoTime() - revoked) / 1_000_000;
+            System.out.printf("revocation reached replica b after %d ms%n", tookMillis);
+            assertTrue(tookMillis < 1000, "revocation took " + tookMillis + " ms");
         }
     }
 }

@@ -118,7 +118,7 @@ public class EventResource {
             throw ProblemException.invalid(List.of(FieldError.header("Idempotency-Key",
                     "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters")));
         }
-        return new RequestContext(IngestService.now(), clientAddress.of(request), userAgent, idempotencyKey);
+        return new RequestContext(IngestService.now(), clientAddress.stored(request), userAgent, idempotencyKey);
     }
 
     private static Response answer(IngestResult result) {

@@ -172,6 +172,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /** A client program of this installation ({@code pg_dump}, {@code psql}, ...). */
+    public Path program(String name) {
+        return binDir.resolve(name);
+    }
+
     private String bin(String name) {
         return binDir.resolve(name).toString();
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.consentvault.ingest.IngestConfig;
+import io.consentvault.privacy.PrivacyConfig;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 
@@ -20,13 +21,63 @@ import io.vertx.core.net.SocketAddress;
 public class ClientAddress {
 
     private final List<Cidr> trusted;
+    private final PrivacyConfig.IpStorage storage;
+    private final javax.crypto.spec.SecretKeySpec hashKey;
 
-    public ClientAddress(IngestConfig config) {
+    public ClientAddress(IngestConfig config, PrivacyConfig privacy) {
+        this.storage = privacy.clientIp();
+        if (storage == PrivacyConfig.IpStorage.HASHED && privacy.ipHashSecret().filter(s -> !s.isBlank()).isEmpty()) {
+            throw new IllegalStateException("consent.privacy.client-ip=hashed needs consent.privacy.ip-hash-secret");
+        }
+        this.hashKey = privacy.ipHashSecret().map(s -> new javax.crypto.spec.SecretKeySpec(
+                s.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256")).orElse(null);
         List<Cidr> cidrs = new ArrayList<>();
         config.trustedProxies().ifPresent(list -> list.forEach(s -> cidrs.add(Cidr.parse(s.trim()))));
         this.trusted = List.copyOf(cidrs);
     }
 
+    /** The client IP of the request as it is to be stored (full, truncated, hashed, or null). */
+    public String stored(HttpServerRequest request) {
+        String ip = of(request);
+        if (ip == null) {
+            return null;
+        }
+        return switch (storage) {
+            case FULL -> ip;
+            case NONE -> null;
+            case TRUNCATED -> truncate(ip);
+            case HASHED -> hash(ip);
+        };
+    }
+
+    static String truncate(String ip) {
+        byte[] address = parse(ip);
+        if (address == null) {
+            return null;
+        }
+        int keep = address.length == 4 ? 3 : 6;
+        for (int i = keep; i < address.length; i++) {
+            address[i] = 0;
+        }
+        try {
+            return InetAddress.getByAddress(address).getHostAddress();
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private String hash(String ip) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(hashKey);
+            byte[] digest = mac.doFinal(ip.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "hmac:" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The client IP of a request: the peer, or what a trusted proxy says. */
     public String of(HttpServerRequest request) {
         SocketAddress remote = request.connection() != null
                 ? request.connection().remoteAddress()

@@ -45,23 +45,29 @@ public class PgNotifications {
         this.password = password;
     }
 
-    /** Registers a channel; call before start (from a bean constructor). */
+    /** Listens on a channel, from now on (beans are created lazily, so this may come after start). */
     public synchronized void listen(String channel, Consumer<String> handler, Runnable reset) {
-        listeners.add(new Listener(channel, handler, reset));
+        Listener listener = new Listener(channel, handler, reset);
+        listeners.add(listener);
+        if (subscriber != null) {
+            subscribe(listener);
+        }
     }
 
-    void start(@Observes StartupEvent event) {
+    synchronized void start(@Observes StartupEvent event) {
         PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url)
                 .setUser(user).setPassword(password);
         subscriber = PgSubscriber.subscriber(vertx, options)
                 .reconnectPolicy(retries -> retries < 100_000 ? Math.min(100L * (retries + 1), 2000L) : -1L);
-        for (Listener l : listeners) {
-            subscriber.channel(l.channel()).subscribeHandler(subscribed -> {
-                LOG.debugf("listening on %s", l.channel());
-                l.reset().run();
-            }).handler(l.handler()::accept);
-        }
+        listeners.forEach(this::subscribe);
         subscriber.connect().onFailure(e -> LOG.warnf("cannot listen for announcements yet: %s", e.getMessage()));
+    }
+
+    private void subscribe(Listener l) {
+        subscriber.channel(l.channel()).subscribeHandler(subscribed -> {
+            LOG.debugf("listening on %s", l.channel());
+            l.reset().run();
+        }).handler(l.handler()::accept);
     }
 
     @PreDestroy

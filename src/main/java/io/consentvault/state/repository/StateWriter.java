@@ -56,7 +56,7 @@ public class StateWriter {
             WHERE s.organization_id = u.organization_id AND s.user_key = u.user_key
             """;
 
-    static final String NOTIFY = "SELECT pg_notify('" + StateChanges.CHANNEL + "', m) FROM unnest($1::text[]) m";
+    public static final String NOTIFY = "SELECT pg_notify('" + StateChanges.CHANNEL + "', m) FROM unnest($1::text[]) m";
 
     private final StateChanges changes;
 

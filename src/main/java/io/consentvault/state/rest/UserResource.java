@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -33,6 +34,7 @@ import io.consentvault.ingest.repository.EventReadRepository.Position;
 import io.consentvault.ingest.repository.StoredEvent;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
+import io.consentvault.privacy.ErasureService;
 import io.consentvault.state.cache.CachedUser;
 import io.consentvault.state.cache.StateCache;
 import io.consentvault.state.cache.UserJson;
@@ -63,13 +65,15 @@ public class UserResource {
     private final EventReadRepository events;
     private final ObjectMapper mapper;
     private final Caller caller;
+    private final ErasureService erasures;
     private final Timer userTimer;
     private final Timer decisionTimer;
     private final Timer lookupTimer;
 
     public UserResource(StateCache cache, StateRepository states, EventReadRepository events, ObjectMapper mapper,
-            MeterRegistry registry, Caller caller) {
+            MeterRegistry registry, Caller caller, ErasureService erasures) {
         this.caller = caller;
+        this.erasures = erasures;
         this.cache = cache;
         this.states = states;
         this.events = events;
@@ -219,6 +223,18 @@ public class UserResource {
             }
             return new HistoryPage(page, next);
         });
+    }
+
+    @DELETE
+    @Scope(Scope.CONSENTS_ERASE)
+    @Path("/{user_id}")
+    @Operation(summary = "Erase a user: state and events removed from every read, cache and later export")
+    @APIResponse(responseCode = "200", description = "Erased; the receipt holds no personal data")
+    @APIResponse(responseCode = "404", description = "Nothing stored for this user")
+    public Uni<ErasureService.Erasure> erase(@PathParam("user_id") String userId,
+            @QueryParam("organization_id") String organizationId) {
+        return erasures.erase(key(organizationId, userId)).map(done -> done
+                .orElseThrow(() -> ProblemException.notFound("nothing is stored for this user")));
     }
 
     private static Response answer(CachedUser entry, String ifNoneMatch) {
