@@ -256,18 +256,18 @@ public class Lanes {
                 if (isTransient(failure) && inTime) {
                     retries.increment();
                     LOG.warnf("lane %d: batch of %d not written (%s), retrying in %d ms", index, batch.size(),
-                            failure.getMessage(), backoffMs);
+                            describe(failure), backoffMs);
                     io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
                     vertx.setTimer(backoffMs, id -> writeWithRetry(batch, start, Math.min(backoffMs * 2, 2000))
                             .onComplete(later));
                     return later.future();
                 }
                 if (!isTransient(failure) && batch.size() > 1) {
-                    LOG.errorf(failure, "lane %d: batch of %d refused by the database, writing one by one", index,
-                            batch.size());
+                    LOG.errorf("lane %d: batch of %d refused by the database (%s), writing one by one", index,
+                            batch.size(), describe(failure));
                     return one(batch, 0, start);
                 }
-                LOG.errorf("lane %d: batch of %d failed: %s", index, batch.size(), failure.getMessage());
+                LOG.errorf("lane %d: batch of %d failed: %s", index, batch.size(), describe(failure));
                 batch.forEach(p -> p.result().completeExceptionally(
                         isTransient(failure) ? new DatabaseUnavailableException(failure) : failure));
                 return Future.succeededFuture();
@@ -280,6 +280,20 @@ public class Lanes {
             }
             return writeWithRetry(List.of(batch.get(i)), start, 50).compose(v -> one(batch, i + 1, start));
         }
+    }
+
+    /**
+     * What a failure was, for the log, without personal data: the database's messages can quote the values of a row
+     * (a user id in a key conflict), so only its SQLSTATE and the failure's class are logged.
+     */
+    static String describe(Throwable failure) {
+        if (failure instanceof PgException pg) {
+            return "SQLSTATE " + pg.getSqlState() + " " + pg.getSeverity();
+        }
+        if (failure instanceof io.vertx.core.VertxException || failure instanceof java.io.IOException) {
+            return failure.getClass().getSimpleName() + ": " + failure.getMessage(); // connection trouble: no row data
+        }
+        return failure.getClass().getName();
     }
 
     /** Connection trouble, a server going down or up, serialization failures and deadlocks pass; bad data does not. */

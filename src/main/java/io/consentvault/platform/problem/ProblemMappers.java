@@ -53,7 +53,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
-        LOG.error("unexpected failure", e);
+        // the class and where it happened, not the message: messages can quote request data
+        StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+        LOG.errorf("unexpected failure: %s at %s", e.getClass().getName(), at);
+        LOG.debug("unexpected failure, in full", e);
         return respond(Problem.of(500, "Internal error", "the request could not be processed")).build();
     }
 
