@@ -36,6 +36,14 @@ public final class Burst implements AutoCloseable {
 
     /** Starts {@code senders} senders posting {@code each} events of {@code org} to {@code base}, with {@code key}. */
     public static Burst start(String base, String org, String key, int senders, int each) {
+        return start(base, org, key, senders, each, false);
+    }
+
+    /**
+     * The same; with {@code stopOnRefusal}, a sender stops at its first 503 (as a load balancer stops sending to a
+     * replica that is shutting down).
+     */
+    public static Burst start(String base, String org, String key, int senders, int each, boolean stopOnRefusal) {
         Burst burst = new Burst(senders);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (int t = 0; t < senders; t++) {
@@ -55,6 +63,9 @@ public final class Burst implements AutoCloseable {
                             burst.acknowledged.add(id);
                         } else if (status == 503) {
                             burst.refused.add(id);
+                            if (stopOnRefusal) {
+                                return null;
+                            }
                         } else {
                             burst.unexpected.incrementAndGet();
                         }
@@ -74,6 +85,12 @@ public final class Burst implements AutoCloseable {
         for (Future<?> sender : running) {
             sender.get(120, TimeUnit.SECONDS);
         }
+    }
+
+    /** Interrupts the senders (their requests in flight are abandoned) and waits until they have stopped. */
+    public void stopNow() throws InterruptedException {
+        senders.shutdownNow();
+        senders.awaitTermination(30, TimeUnit.SECONDS);
     }
 
     @Override

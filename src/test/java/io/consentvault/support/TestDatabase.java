@@ -80,6 +80,24 @@ public final class TestDatabase {
         }
     }
 
+    /** Every value of the first column a query answers. */
+    public static java.util.Set<String> texts(String sql, Object... params) {
+        java.util.Set<String> values = new java.util.HashSet<>();
+        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                st.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return values;
+    }
+
     public static void execute(String sql) {
         try (Connection c = connect(); var st = c.createStatement()) {
             st.execute(sql);
