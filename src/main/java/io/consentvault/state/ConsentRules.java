@@ -20,7 +20,7 @@ public final class ConsentRules {
     /** The decision on one purpose or vendor: each flag true, false, or null when this event says nothing. */
     public record Decision(Boolean enabled, Boolean enabledLi) {
 
-        Decision with(boolean legitimateInterest, boolean value) {
+        public Decision with(boolean legitimateInterest, boolean value) {
             return legitimateInterest ? new Decision(enabled, value) : new Decision(value, enabledLi);
         }
     }
@@ -51,6 +51,26 @@ public final class ConsentRules {
             }
         }
         return new Decisions(purposes, vendors);
+    }
+
+    /**
+     * The decisions of a decoded consent string overlaid by the explicit items of the same event: an item's flag wins
+     * over the string's flag for the same purpose or vendor.
+     */
+    public static Decisions overlay(Decisions fromString, Decisions fromItems) {
+        if (fromString == null) {
+            return fromItems;
+        }
+        Map<String, Decision> purposes = new LinkedHashMap<>(fromString.purposes());
+        fromItems.purposes().forEach((id, d) -> purposes.merge(id, d, ConsentRules::over));
+        Map<String, Decision> vendors = new LinkedHashMap<>(fromString.vendors());
+        fromItems.vendors().forEach((id, d) -> vendors.merge(id, d, ConsentRules::over));
+        return new Decisions(purposes, vendors);
+    }
+
+    private static Decision over(Decision base, Decision top) {
+        return new Decision(top.enabled() != null ? top.enabled() : base.enabled(),
+                top.enabledLi() != null ? top.enabledLi() : base.enabledLi());
     }
 
     /** The value an item decides, or null for an item that decides nothing (such as {@code preference.shown}). */

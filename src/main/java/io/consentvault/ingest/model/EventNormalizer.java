@@ -22,8 +22,10 @@ public final class EventNormalizer {
     /**
      * @param dedupSuffix appended to an {@code Idempotency-Key} so each event of a batch gets its own key ("" for a
      *        single event)
+     * @param fromString what the event's decoded consent string decides (explicit items win over it), or null
      */
-    public static ConsentEvent normalize(JsonNode event, String payload, RequestContext request, String dedupSuffix) {
+    public static ConsentEvent normalize(JsonNode event, String payload, RequestContext request, String dedupSuffix,
+            ConsentRules.Decisions fromString) {
         boolean clean = payload.contains("\\u0000");
         Instant receivedAt = request.receivedAt();
         String clientId = text(event, "id", clean);
@@ -61,7 +63,7 @@ public final class EventNormalizer {
                 request.userAgent(),
                 request.idempotencyKey(),
                 payload,
-                ConsentRules.of(items));
+                ConsentRules.overlay(fromString, ConsentRules.of(items)));
     }
 
     private static String text(JsonNode parent, String name, boolean clean) {

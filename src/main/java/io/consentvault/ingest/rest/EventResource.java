@@ -32,6 +32,7 @@ import io.consentvault.platform.http.ClientAddress;
 import io.consentvault.platform.json.JsonInput;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
+import io.consentvault.tcf.ConsentStrings;
 import io.consentvault.tenancy.Scope;
 import io.consentvault.tenancy.auth.Caller;
 import io.smallrye.mutiny.Uni;
@@ -50,10 +51,12 @@ public class EventResource {
     private final ClientAddress clientAddress;
     private final ObjectMapper mapper;
     private final Caller caller;
+    private final ConsentStrings strings;
 
     public EventResource(IngestService service, EventReadRepository events, ClientAddress clientAddress,
-            ObjectMapper mapper, Caller caller) {
+            ObjectMapper mapper, Caller caller, ConsentStrings strings) {
         this.caller = caller;
+        this.strings = strings;
         this.service = service;
         this.events = events;
         this.clientAddress = clientAddress;
@@ -109,7 +112,7 @@ public class EventResource {
     @APIResponse(responseCode = "404", description = "Unknown event")
     public Uni<EventView> get(@PathParam("id") String id, @QueryParam("organization_id") String organizationId) {
         return events.find(Optional.of(caller.organization(organizationId)), id).map(found -> found
-                .map(e -> EventView.of(e, mapper))
+                .map(e -> EventView.of(e, mapper, strings))
                 .orElseThrow(() -> ProblemException.notFound("no event with this id")));
     }
 

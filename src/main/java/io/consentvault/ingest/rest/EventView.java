@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.consentvault.ingest.repository.StoredEvent;
 import io.consentvault.state.ConsentRules;
+import io.consentvault.tcf.ConsentStrings;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -23,7 +24,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public record EventView(String id, String organizationId, Instant createdAt, Instant updatedAt, Instant receivedAt,
         User user, Consents consents, String country, String lastSeenCountry, Object metadata, Source source,
         String status, String proofsId, Object delegate, Object validation, Integer version, String regulation,
-        String noticeId, String ip, String userAgent, @JsonRawValue String payload) {
+        String noticeId, String consentString, Map<String, Object> consentStringDecoded, String ip,
+        String userAgent, @JsonRawValue String payload) {
 
     public record User(String id, String organizationUserId, String type, String region, Object metadata) {
     }
@@ -41,7 +43,7 @@ public record EventView(String id, String organizationId, Instant createdAt, Ins
     public record Source(String type, String sdkVersion, String url) {
     }
 
-    public static EventView of(StoredEvent e, ObjectMapper mapper) {
+    public static EventView of(StoredEvent e, ObjectMapper mapper, ConsentStrings strings) {
         JsonNode items;
         try {
             items = mapper.readTree(e.items());
@@ -49,6 +51,16 @@ public record EventView(String id, String organizationId, Instant createdAt, Ins
             throw new IllegalStateException("stored items are not JSON", ex);
         }
         ConsentRules.Decisions decisions = ConsentRules.of(items);
+        Map<String, Object> decoded = null;
+        try {
+            io.consentvault.tcf.ConsentStringDecoder.Decoded d = strings.decode(e.regulation(), e.consentString());
+            if (d != null) {
+                decisions = ConsentRules.overlay(d.decisions(), decisions);
+                decoded = d.content();
+            }
+        } catch (io.consentvault.tcf.ConsentStringDecoder.InvalidConsentString ex) {
+            // stored before strings were checked: shown as it is, deciding nothing
+        }
         List<Purpose> purposes = new ArrayList<>();
         decisions.purposes().forEach((id, d) -> purposes.add(new Purpose(id, d.enabled(), d.enabledLi())));
         List<String> enabled = new ArrayList<>(), disabled = new ArrayList<>(), enabledLi = new ArrayList<>(),
@@ -71,6 +83,6 @@ public record EventView(String id, String organizationId, Instant createdAt, Ins
                 new Consents(purposes, new Vendors(enabled, disabled, enabledLi, disabledLi),
                         "tcf".equals(e.regulation()) ? e.consentString() : null, List.of()),
                 e.country(), null, Map.of(), source, null, null, null, null, null, e.regulation(), e.noticeId(),
-                e.clientIp(), e.userAgent(), e.payload());
+                e.consentString(), decoded, e.clientIp(), e.userAgent(), e.payload());
     }
 }

@@ -24,6 +24,8 @@ import io.consentvault.ingest.model.RequestContext;
 import io.consentvault.platform.json.JsonInput;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
+import io.consentvault.tcf.ConsentStringDecoder;
+import io.consentvault.tcf.ConsentStrings;
 import io.consentvault.tenancy.auth.Caller;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,13 +42,15 @@ public class IngestService {
     static final String WRONG_ORGANIZATION = "is not the organization of this key";
 
     private final Lanes lanes;
+    private final ConsentStrings strings;
     private final IngestConfig config;
     private final Counter accepted;
     private final Counter invalid;
     private final Counter unavailable;
 
-    public IngestService(Lanes lanes, IngestConfig config, MeterRegistry registry) {
+    public IngestService(Lanes lanes, IngestConfig config, MeterRegistry registry, ConsentStrings strings) {
         this.lanes = lanes;
+        this.strings = strings;
         this.config = config;
         this.accepted = Counter.builder("consent.events.accepted").description("events committed (not replays)")
                 .register(registry);
@@ -74,7 +78,7 @@ public class IngestService {
                 throw Caller.forbiddenOrganization(FieldError.at("/organization_id", WRONG_ORGANIZATION));
             }
             event = EventNormalizer.normalize(node, new String(body, java.nio.charset.StandardCharsets.UTF_8),
-                    request, "");
+                    request, "", fromString(node));
         } catch (ProblemException e) {
             invalid.increment();
             return Uni.createFrom().failure(e);
@@ -108,7 +112,8 @@ public class IngestService {
                         List.of(FieldError.at("/" + index + "/organization_id", WRONG_ORGANIZATION)))));
                 continue;
             }
-            ConsentEvent event = EventNormalizer.normalize(element.node(), element.text(), request, "#" + index);
+            ConsentEvent event = EventNormalizer.normalize(element.node(), element.text(), request, "#" + index,
+                    fromString(element.node()));
             items.add(submit(event).toCompletableFuture().handle((result, failure) -> {
                 if (failure == null) {
                     return BatchOutcome.Item.stored(at, result);
@@ -122,15 +127,36 @@ public class IngestService {
                 .thenApply(v -> BatchOutcome.of(items.stream().map(CompletableFuture::join).toList())));
     }
 
-    /** The schema's rules, and the one limit of ours: organization ids are ours to issue, and short. */
-    static List<FieldError> validate(JsonNode event) {
+    /**
+     * The schema's rules; the one limit of ours (organization ids are ours to issue, and short); and, with regulation
+     * {@code tcf} or {@code gpp}, a consent string that decodes.
+     */
+    List<FieldError> validate(JsonNode event) {
         List<FieldError> errors = EventSchema.validate(event);
+        if (errors.isEmpty()) {
+            try {
+                strings.decode(event.path("regulation").asText(null), event.path("consent_string").asText(null));
+            } catch (ConsentStringDecoder.InvalidConsentString e) {
+                errors.add(FieldError.at("/consent_string", e.getMessage()));
+            }
+        }
         JsonNode org = event.get("organization_id");
         if (org != null && org.isTextual() && org.textValue().length() > MAX_ORGANIZATION_ID) {
             errors.add(FieldError.at("/organization_id", "is not an organization id (at most "
                     + MAX_ORGANIZATION_ID + " characters)"));
         }
         return errors;
+    }
+
+    /** What the event's (already validated) consent string decides, or null. */
+    private io.consentvault.state.ConsentRules.Decisions fromString(JsonNode event) {
+        try {
+            ConsentStringDecoder.Decoded decoded = strings.decode(event.path("regulation").asText(null),
+                    event.path("consent_string").asText(null));
+            return decoded == null ? null : decoded.decisions();
+        } catch (ConsentStringDecoder.InvalidConsentString e) {
+            return null;
+        }
     }
 
     private CompletionStage<IngestResult> submit(ConsentEvent event) {

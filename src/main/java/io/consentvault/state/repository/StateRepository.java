@@ -19,6 +19,8 @@ import io.consentvault.state.model.ConsentMerge;
 import io.consentvault.state.model.ConsentState;
 import io.consentvault.state.model.StateCodec;
 import io.consentvault.state.repository.StateWriter.UserKey;
+import io.consentvault.tcf.ConsentStringDecoder;
+import io.consentvault.tcf.ConsentStrings;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -48,9 +50,11 @@ public class StateRepository {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Pool pool;
+    private final ConsentStrings strings;
 
-    public StateRepository(Pool pool) {
+    public StateRepository(Pool pool, ConsentStrings strings) {
         this.pool = pool;
+        this.strings = strings;
     }
 
     /** The stored states of these users; users without one are absent from the answer. */
@@ -93,12 +97,18 @@ public class StateRepository {
                 }).toCompletionStage().toCompletableFuture();
     }
 
-    private static ConsentMerge.EventFacts facts(Row r) {
+    private ConsentMerge.EventFacts facts(Row r) {
         ConsentRules.Decisions decisions;
         try {
             decisions = ConsentRules.of(MAPPER.readTree(r.getString(8)));
         } catch (Exception e) {
             throw new IllegalStateException("stored items are not JSON", e);
+        }
+        try {
+            ConsentStringDecoder.Decoded decoded = strings.decode(r.getString(6), r.getString(7));
+            decisions = ConsentRules.overlay(decoded == null ? null : decoded.decisions(), decisions);
+        } catch (ConsentStringDecoder.InvalidConsentString e) {
+            // stored before it was checked: it decides nothing
         }
         return new ConsentMerge.EventFacts(new ConsentState.Source(instant(r.getOffsetDateTime(2)),
                 instant(r.getOffsetDateTime(1)), r.getString(0)), decisions, r.getString(5),

@@ -41,6 +41,7 @@ import io.consentvault.state.cache.UserJson;
 import io.consentvault.state.model.ConsentState;
 import io.consentvault.state.repository.StateRepository;
 import io.consentvault.state.repository.StateWriter.UserKey;
+import io.consentvault.tcf.ConsentStrings;
 import io.consentvault.tenancy.Scope;
 import io.consentvault.tenancy.auth.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,13 +67,15 @@ public class UserResource {
     private final ObjectMapper mapper;
     private final Caller caller;
     private final ErasureService erasures;
+    private final ConsentStrings strings;
     private final Timer userTimer;
     private final Timer decisionTimer;
     private final Timer lookupTimer;
 
     public UserResource(StateCache cache, StateRepository states, EventReadRepository events, ObjectMapper mapper,
-            MeterRegistry registry, Caller caller, ErasureService erasures) {
+            MeterRegistry registry, Caller caller, ErasureService erasures, ConsentStrings strings) {
         this.caller = caller;
+        this.strings = strings;
         this.erasures = erasures;
         this.cache = cache;
         this.states = states;
@@ -214,7 +217,7 @@ public class UserResource {
         return events.history(key.organizationId(), key.userKey(), before, size + 1).map(rows -> {
             List<io.consentvault.ingest.rest.EventView> page = new ArrayList<>();
             for (int i = 0; i < Math.min(size, rows.size()); i++) {
-                page.add(io.consentvault.ingest.rest.EventView.of(rows.get(i), mapper));
+                page.add(io.consentvault.ingest.rest.EventView.of(rows.get(i), mapper, strings));
             }
             String next = null;
             if (rows.size() > size) {

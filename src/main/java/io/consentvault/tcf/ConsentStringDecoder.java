@@ -1,0 +1,251 @@
+package io.consentvault.tcf;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.iab.gpp.encoder.GppModel;
+import com.iab.gpp.encoder.section.TcfEuV2;
+import com.iab.gpp.encoder.section.UsNat;
+import com.iabtcf.decoder.TCString;
+import com.iabtcf.utils.IntIterable;
+
+import io.consentvault.state.ConsentRules;
+import io.consentvault.state.ConsentRules.Decision;
+
+/**
+ * Turns a TCF v2 or GPP consent string into decisions, with the IAB Tech Lab's decoders, following API.md: TCF
+ * purposes and vendors under their IAB numbers ({@code "1"} .. {@code "11"}, {@code "755"}), consent bits setting
+ * {@code enabled} and legitimate-interest bits {@code enabled_li} (a clear bit is a refusal, for purposes 1 to 11 and
+ * for vendors up to the string's highest vendor id); a GPP {@code tcfeuv2} section likewise; GPP {@code usnat}
+ * opt-outs as {@code usnat:sale}, {@code usnat:sharing}, {@code usnat:targeted_advertising} (1 opted out = false,
+ * 2 did not = true, 0 no decision). Also the decoded content, for the record view. The one place that knows these
+ * formats. Stateless; {@link ConsentStrings} caches its answers.
+ */
+public final class ConsentStringDecoder {
+
+    static final int PURPOSES = 11;
+    /** Bit offset of MaxVendorId in a TCF v2 core segment (the fixed fields before it add up to 213 bits). */
+    private static final int MAX_VENDOR_ID_OFFSET = 213;
+
+    private ConsentStringDecoder() {
+    }
+
+    /** A string that is not a valid consent string of its regulation. */
+    public static final class InvalidConsentString extends Exception {
+        InvalidConsentString(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** What a string decides, and its decoded content. */
+    public record Decoded(ConsentRules.Decisions decisions, Map<String, Object> content) {
+    }
+
+    /** Decodes {@code value} as the regulation says ({@code tcf} or {@code gpp}); null for other regulations. */
+    public static Decoded decode(String regulation, String value) throws InvalidConsentString {
+        if ("tcf".equals(regulation)) {
+            return tcf(value);
+        }
+        if ("gpp".equals(regulation)) {
+            return gpp(value);
+        }
+        return null;
+    }
+
+    static Decoded tcf(String value) throws InvalidConsentString {
+        for (String segment : value.split("\\.", -1)) {
+            if (segment.isEmpty()) {
+                throw new InvalidConsentString("is not a valid TCF v2 consent string: empty segment");
+            }
+        }
+        try {
+            TCString tc = TCString.decode(value);
+            if (tc.getVersion() != 2) {
+                throw new InvalidConsentString("is a TCF v" + tc.getVersion() + " string; only TCF v2 is accepted");
+            }
+            Map<String, Decision> purposes = new LinkedHashMap<>();
+            IntIterable consents = tc.getPurposesConsent();
+            IntIterable interests = tc.getPurposesLITransparency();
+            for (int p = 1; p <= Math.max(PURPOSES, max(consents, interests)); p++) {
+                purposes.put(Integer.toString(p), new Decision(consents.contains(p), interests.contains(p)));
+            }
+            IntIterable vendorConsents = tc.getVendorConsent();
+            IntIterable vendorInterests = tc.getVendorLegitimateInterest();
+            int maxVendor = Math.max(maxVendorId(value), max(vendorConsents, vendorInterests));
+            Map<String, Decision> vendors = new LinkedHashMap<>();
+            for (int v = 1; v <= maxVendor; v++) {
+                vendors.put(Integer.toString(v), new Decision(vendorConsents.contains(v), vendorInterests.contains(v)));
+            }
+            Map<String, Object> content = new LinkedHashMap<>();
+            content.put("type", "tcf");
+            content.put("version", tc.getVersion());
+            content.put("cmp_id", tc.getCmpId());
+            content.put("cmp_version", tc.getCmpVersion());
+            content.put("policy_version", tc.getTcfPolicyVersion());
+            content.put("vendor_list_version", tc.getVendorListVersion());
+            content.put("consent_language", tc.getConsentLanguage());
+            content.put("publisher_cc", tc.getPublisherCC());
+            content.put("purpose_consents", list(consents));
+            content.put("purpose_legitimate_interests", list(interests));
+            content.put("special_feature_optins", list(tc.getSpecialFeatureOptIns()));
+            content.put("vendor_consents", list(vendorConsents));
+            content.put("vendor_legitimate_interests", list(vendorInterests));
+            content.put("publisher_restrictions", tc.getPublisherRestrictions().size());
+            content.put("created", tc.getCreated().toString());
+            content.put("last_updated", tc.getLastUpdated().toString());
+            return new Decoded(new ConsentRules.Decisions(purposes, vendors), content);
+        } catch (InvalidConsentString e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InvalidConsentString("is not a valid TCF v2 consent string");
+        }
+    }
+
+    static Decoded gpp(String value) throws InvalidConsentString {
+        try {
+            if (value.isEmpty() || value.startsWith("~") || value.endsWith("~") || value.contains("~~")) {
+                throw new InvalidConsentString("is not a valid GPP string: empty segment");
+            }
+            GppModel model = new GppModel(value);
+            List<Integer> sections = model.getSectionIds();
+            if (sections == null || sections.size() != value.split("~", -1).length - 1) {
+                throw new InvalidConsentString("is not a valid GPP string: the header lists "
+                        + (sections == null ? 0 : sections.size()) + " sections but the string has "
+                        + (value.split("~", -1).length - 1));
+            }
+            Map<String, Decision> purposes = new LinkedHashMap<>();
+            Map<String, Decision> vendors = new LinkedHashMap<>();
+            Map<String, Object> content = new LinkedHashMap<>();
+            content.put("type", "gpp");
+            List<String> names = new ArrayList<>();
+            for (int id : sections) {
+                if (id == TcfEuV2.ID) {
+                    names.add(TcfEuV2.NAME);
+                    content.put(TcfEuV2.NAME, tcfEuV2(model.getTcfEuV2Section(), purposes, vendors));
+                } else if (id == UsNat.ID) {
+                    names.add(UsNat.NAME);
+                    content.put(UsNat.NAME, usNat(model.getUsNatSection(), purposes));
+                } else {
+                    // decoding it proves it well formed; its content decides nothing here
+                    model.encodeSection(id);
+                    names.add(model.getSection(id).getName());
+                }
+            }
+            content.put("sections", names);
+            return new Decoded(new ConsentRules.Decisions(purposes, vendors), content);
+        } catch (InvalidConsentString e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InvalidConsentString("is not a valid GPP string");
+        }
+    }
+
+    private static Map<String, Object> tcfEuV2(TcfEuV2 s, Map<String, Decision> purposes,
+            Map<String, Decision> vendors) {
+        List<Boolean> consents = s.getPurposeConsents();
+        List<Boolean> interests = s.getPurposeLegitimateInterests();
+        for (int i = 0; i < Math.max(PURPOSES, Math.max(trueCount(consents), trueCount(interests))); i++) {
+            purposes.put(Integer.toString(i + 1), new Decision(bit(consents, i), bit(interests, i)));
+        }
+        List<Integer> vendorConsents = s.getVendorConsents();
+        List<Integer> vendorInterests = s.getVendorLegitimateInterests();
+        int max = 0;
+        for (int v : vendorConsents) {
+            max = Math.max(max, v);
+        }
+        for (int v : vendorInterests) {
+            max = Math.max(max, v);
+        }
+        for (int v = 1; v <= max; v++) {
+            vendors.put(Integer.toString(v), new Decision(vendorConsents.contains(v), vendorInterests.contains(v)));
+        }
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("cmp_id", s.getCmpId());
+        content.put("cmp_version", s.getCmpVersion());
+        content.put("policy_version", s.getPolicyVersion());
+        content.put("consent_language", s.getConsentLanguage());
+        content.put("publisher_cc", s.getPublisherCountryCode());
+        content.put("purpose_consents", ids(consents));
+        content.put("purpose_legitimate_interests", ids(interests));
+        content.put("special_feature_optins", ids(s.getSpecialFeatureOptins()));
+        content.put("vendor_consents", vendorConsents);
+        content.put("vendor_legitimate_interests", vendorInterests);
+        content.put("created", s.getCreated() == null ? null : s.getCreated().toInstant().toString());
+        content.put("last_updated", s.getLastUpdated() == null ? null : s.getLastUpdated().toInstant().toString());
+        return content;
+    }
+
+    private static Map<String, Object> usNat(UsNat s, Map<String, Decision> purposes) {
+        Map<String, Object> content = new LinkedHashMap<>();
+        optOut(purposes, content, "usnat:sale", "sale_opt_out", s.getSaleOptOut());
+        optOut(purposes, content, "usnat:sharing", "sharing_opt_out", s.getSharingOptOut());
+        optOut(purposes, content, "usnat:targeted_advertising", "targeted_advertising_opt_out",
+                s.getTargetedAdvertisingOptOut());
+        return content;
+    }
+
+    private static void optOut(Map<String, Decision> purposes, Map<String, Object> content, String purpose,
+            String field, Integer value) {
+        content.put(field, value);
+        if (value != null && (value == 1 || value == 2)) {
+            purposes.put(purpose, new Decision(value == 2, null));
+        }
+    }
+
+    /** MaxVendorId of the vendor consent section, read from the core segment's fixed layout. */
+    static int maxVendorId(String value) {
+        String core = value.split("\\.", -1)[0];
+        byte[] bits = Base64.getUrlDecoder().decode(core.replace('+', '-').replace('/', '_').replace("=", ""));
+        int result = 0;
+        for (int i = 0; i < 16; i++) {
+            int bit = MAX_VENDOR_ID_OFFSET + i;
+            int b = bit / 8 < bits.length ? (bits[bit / 8] >> (7 - bit % 8)) & 1 : 0;
+            result = (result << 1) | b;
+        }
+        return result;
+    }
+
+    private static int max(IntIterable a, IntIterable b) {
+        int max = 0;
+        for (int v : a) {
+            max = Math.max(max, v);
+        }
+        for (int v : b) {
+            max = Math.max(max, v);
+        }
+        return max;
+    }
+
+    private static List<Integer> list(IntIterable values) {
+        List<Integer> list = new ArrayList<>();
+        values.forEach(list::add);
+        return list;
+    }
+
+    private static boolean bit(List<Boolean> bits, int i) {
+        return bits != null && i < bits.size() && Boolean.TRUE.equals(bits.get(i));
+    }
+
+    private static int trueCount(List<Boolean> bits) {
+        int last = 0;
+        for (int i = 0; bits != null && i < bits.size(); i++) {
+            if (Boolean.TRUE.equals(bits.get(i))) {
+                last = i + 1;
+            }
+        }
+        return last;
+    }
+
+    private static List<Integer> ids(List<Boolean> bits) {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; bits != null && i < bits.size(); i++) {
+            if (Boolean.TRUE.equals(bits.get(i))) {
+                ids.add(i + 1);
+            }
+        }
+        return ids;
+    }
+}
