@@ -40,8 +40,32 @@ public final class ConsentStringDecoder {
         }
     }
 
-    /** What a string decides, and its decoded content. */
-    public record Decoded(ConsentRules.Decisions decisions, Map<String, Object> content) {
+    /**
+     * What a string decides, and its decoded content for the record view, read only when asked for (the state needs
+     * the decisions alone).
+     */
+    public static final class Decoded {
+        private final ConsentRules.Decisions decisions;
+        private final java.util.function.Supplier<Map<String, Object>> reader;
+        private volatile Map<String, Object> content;
+
+        Decoded(ConsentRules.Decisions decisions, java.util.function.Supplier<Map<String, Object>> reader) {
+            this.decisions = decisions;
+            this.reader = reader;
+        }
+
+        public ConsentRules.Decisions decisions() {
+            return decisions;
+        }
+
+        public Map<String, Object> content() {
+            Map<String, Object> c = content;
+            if (c == null) {
+                c = java.util.Collections.unmodifiableMap(reader.get());
+                content = c;
+            }
+            return c;
+        }
     }
 
     /** Decodes {@code value} as the regulation says ({@code tcf} or {@code gpp}); null for other regulations. */
@@ -79,29 +103,41 @@ public final class ConsentStringDecoder {
             for (int v = 1; v <= maxVendor; v++) {
                 vendors.put(Integer.toString(v), new Decision(vendorConsents.contains(v), vendorInterests.contains(v)));
             }
-            Map<String, Object> content = new LinkedHashMap<>();
-            content.put("type", "tcf");
-            content.put("version", tc.getVersion());
-            content.put("cmp_id", tc.getCmpId());
-            content.put("cmp_version", tc.getCmpVersion());
-            content.put("policy_version", tc.getTcfPolicyVersion());
-            content.put("vendor_list_version", tc.getVendorListVersion());
-            content.put("consent_language", tc.getConsentLanguage());
-            content.put("publisher_cc", tc.getPublisherCC());
-            content.put("purpose_consents", list(consents));
-            content.put("purpose_legitimate_interests", list(interests));
-            content.put("special_feature_optins", list(tc.getSpecialFeatureOptIns()));
-            content.put("vendor_consents", list(vendorConsents));
-            content.put("vendor_legitimate_interests", list(vendorInterests));
-            content.put("publisher_restrictions", tc.getPublisherRestrictions().size());
-            content.put("created", tc.getCreated().toString());
-            content.put("last_updated", tc.getLastUpdated().toString());
-            return new Decoded(new ConsentRules.Decisions(purposes, vendors), content);
+            // every segment read once, so a string that is malformed anywhere is refused now, not at display
+            tc.getPublisherRestrictions();
+            tc.getAllowedVendors();
+            tc.getDisclosedVendors();
+            tc.getPubPurposesConsent();
+            tcfContent(tc, consents, interests, vendorConsents, vendorInterests);
+            return new Decoded(new ConsentRules.Decisions(purposes, vendors),
+                    () -> tcfContent(tc, consents, interests, vendorConsents, vendorInterests));
         } catch (InvalidConsentString e) {
             throw e;
         } catch (RuntimeException e) {
             throw new InvalidConsentString("is not a valid TCF v2 consent string");
         }
+    }
+
+    private static Map<String, Object> tcfContent(TCString tc, IntIterable consents, IntIterable interests,
+            IntIterable vendorConsents, IntIterable vendorInterests) {
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("type", "tcf");
+        content.put("version", tc.getVersion());
+        content.put("cmp_id", tc.getCmpId());
+        content.put("cmp_version", tc.getCmpVersion());
+        content.put("policy_version", tc.getTcfPolicyVersion());
+        content.put("vendor_list_version", tc.getVendorListVersion());
+        content.put("consent_language", tc.getConsentLanguage());
+        content.put("publisher_cc", tc.getPublisherCC());
+        content.put("purpose_consents", list(consents));
+        content.put("purpose_legitimate_interests", list(interests));
+        content.put("special_feature_optins", list(tc.getSpecialFeatureOptIns()));
+        content.put("vendor_consents", list(vendorConsents));
+        content.put("vendor_legitimate_interests", list(vendorInterests));
+        content.put("publisher_restrictions", tc.getPublisherRestrictions().size());
+        content.put("created", tc.getCreated().toString());
+        content.put("last_updated", tc.getLastUpdated().toString());
+        return content;
     }
 
     static Decoded gpp(String value) throws InvalidConsentString {
@@ -135,7 +171,7 @@ public final class ConsentStringDecoder {
                 }
             }
             content.put("sections", names);
-            return new Decoded(new ConsentRules.Decisions(purposes, vendors), content);
+            return new Decoded(new ConsentRules.Decisions(purposes, vendors), () -> content);
         } catch (InvalidConsentString e) {
             throw e;
         } catch (RuntimeException e) {
