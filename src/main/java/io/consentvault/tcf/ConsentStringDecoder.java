@@ -108,7 +108,11 @@ public final class ConsentStringDecoder {
             tc.getAllowedVendors();
             tc.getDisclosedVendors();
             tc.getPubPurposesConsent();
-            tcfContent(tc, consents, interests, vendorConsents, vendorInterests);
+            tc.getSpecialFeatureOptIns();
+            tc.getCreated();
+            tc.getLastUpdated();
+            tc.getConsentLanguage();
+            tc.getPublisherCC();
             return new Decoded(new ConsentRules.Decisions(purposes, vendors),
                     () -> tcfContent(tc, consents, interests, vendorConsents, vendorInterests));
         } catch (InvalidConsentString e) {
