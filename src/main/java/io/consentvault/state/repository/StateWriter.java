@@ -22,38 +22,39 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * Folds a committed batch of events into the users' latest state, inside the batch's transaction: the batch is merged
- * per user in memory ({@link ConsentMerge}), then written as one batched update. Rows are created if missing and then
- * locked in key order, so concurrent batches (other lanes, other replicas) serialise per user without deadlocks, and no
- * merge is computed from a state another transaction is changing. Statements are pipelined on the connection.
+ * per user in memory ({@link ConsentMerge}), then written as one batched upsert. Rows are created if missing and
+ * locked in key order by one statement, so concurrent batches (other lanes, other replicas) serialise per user without
+ * deadlocks, and no merge is computed from a state another transaction is changing. The update and the announcement
+ * are pipelined on the connection.
  * <p>
  * Called by {@code EventWriter} on the Vert.x event loop of the transaction's connection.
  */
 @ApplicationScoped
 public class StateWriter {
 
-    static final String CREATE_MISSING = """
-            INSERT INTO consent_state (organization_id, user_key, user_id, user_type)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ORDER BY 1, 2
-            ON CONFLICT DO NOTHING
-            """;
-
+    /**
+     * Creates missing rows and locks existing ones in one statement, answering every row as it stands: an upsert whose
+     * update changes nothing. Rows go in key order, so concurrent batches lock in the same order. (An upsert routes
+     * each row to its partition; a SELECT FOR UPDATE or UPDATE joined with the batch would be planned against every
+     * partition.)
+     */
     static final String LOCK = """
-            SELECT s.organization_id, s.user_key, s.user_id, s.user_type, s.decisions::text, s.created_at,
-                   s.updated_at, s.version
-            FROM consent_state s
-            JOIN unnest($1::text[], $2::text[]) AS k(organization_id, user_key)
-              ON s.organization_id = k.organization_id AND s.user_key = k.user_key
-            ORDER BY s.organization_id, s.user_key
-            FOR UPDATE OF s
+            INSERT INTO consent_state AS s (organization_id, user_key, user_id, user_type)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ORDER BY 1, 2
+            ON CONFLICT (organization_id, user_key) DO UPDATE SET version = s.version
+            RETURNING s.organization_id, s.user_key, s.user_id, s.user_type, s.decisions::text, s.created_at,
+                      s.updated_at, s.version
             """;
 
     static final String UPDATE = """
-            UPDATE consent_state s
-            SET decisions = u.decisions::jsonb, created_at = u.created_at, updated_at = u.updated_at,
-                version = u.version
+            INSERT INTO consent_state AS s (organization_id, user_key, user_id, decisions, created_at, updated_at,
+                                            version)
+            SELECT organization_id, user_key, '', decisions::jsonb, created_at, updated_at, version
             FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[])
               AS u(organization_id, user_key, decisions, created_at, updated_at, version)
-            WHERE s.organization_id = u.organization_id AND s.user_key = u.user_key
+            ON CONFLICT (organization_id, user_key) DO UPDATE
+            SET decisions = EXCLUDED.decisions, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+                version = EXCLUDED.version
             """;
 
     public static final String NOTIFY = "SELECT pg_notify('" + StateChanges.CHANNEL + "', m) FROM unnest($1::text[]) m";
@@ -97,9 +98,7 @@ public class StateWriter {
             types[i] = e.getValue().get(0).userType();
             i++;
         }
-        // pipelined: both statements go out at once and run in order
-        conn.preparedQuery(CREATE_MISSING).execute(Tuple.of(orgs, keys, ids, types));
-        return conn.preparedQuery(LOCK).execute(Tuple.tuple().addArrayOfString(orgs).addArrayOfString(keys))
+        return conn.preparedQuery(LOCK).execute(Tuple.of(orgs, keys, ids, types))
                 .compose(rows -> {
                     Map<UserKey, ConsentState> changed = new LinkedHashMap<>();
                     for (Row r : rows) {

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The benchmark: packages the service and the bare-stack baseline, measures the baseline first, then the service on a
+# fresh embedded database, and prints (and writes as JSON) every figure, also as a fraction of the baseline's ceiling.
+# Everything runs on this machine, on loopback, with wrk (1 thread) as the load generator.
+#
+#   load-tests/bench.sh                 # about 4 minutes on 2 cores
+#   DURATION=20s load-tests/bench.sh    # longer runs
+#
+# Settings (environment): DURATION (10s), WARMUP (10s), POPULATION (10000), OUT (load-tests/target/bench.json).
+set -euo pipefail
+cd "$(dirname "$0")"
+HERE=$(pwd)
+ROOT=$(cd .. && pwd)
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-10s}
+POPULATION=${POPULATION:-10000}
+OUT=${OUT:-$HERE/target/bench.json}
+mkdir -p "$HERE/target"
+
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+  else echo "wrk is needed: sudo apt-get install wrk" >&2; exit 1; fi
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+  || shuf -i 20000-60000 -n 1; }
+wait_ready() { for _ in $(seq 1 120); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; echo "not ready: $1" >&2; return 1; }
+# run NAME CONNECTIONS SCRIPT URL [ENV...] -> sets R_RPS R_P50 R_P99 R_REQ R_NON2XX
+run() {
+  local name=$1 conns=$2 script=$3 url=$4; shift 4
+  local line
+  line=$(env "$@" wrk -t1 -c"$conns" -d"$DURATION" --latency -s "$HERE/wrk/$script" "$url" | grep '^RESULT')
+  R_REQ=$(echo "$line" | sed 's/.*requests=\([0-9]*\).*/\1/')
+  R_NON2XX=$(echo "$line" | sed 's/.*non2xx=\([0-9]*\).*/\1/')
+  R_RPS=$(echo "$line" | sed 's/.*rps=\([0-9.]*\).*/\1/')
+  R_P50=$(echo "$line" | sed 's/.*p50_ms=\([0-9.]*\).*/\1/')
+  R_P99=$(echo "$line" | sed 's/.*p99_ms=\([0-9.]*\).*/\1/')
+  echo "  $name: $R_RPS req/s, p50 $R_P50 ms, p99 $R_P99 ms ($R_NON2XX non-2xx of $R_REQ)" >&2
+}
+warm() { env "${@:3}" wrk -t1 -c64 -d"$WARMUP" -s "$HERE/wrk/$1" "$2" >/dev/null; }
+
+echo "== packaging" >&2
+(cd "$ROOT" && ./mvnw -q -B package -DskipTests)
+(cd "$HERE/baseline" && "$ROOT/mvnw" -q -B package)
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+echo "== baseline (bare Quarkus, same JSON parsing, a map, no database)" >&2
+BPORT=$(free_port)
+java -Dquarkus.http.port="$BPORT" -jar "$HERE/baseline/target/quarkus-app/quarkus-run.jar" >"$HERE/target/baseline.log" 2>&1 &
+BPID=$!; PIDS+=("$BPID")
+wait_ready "http://127.0.0.1:$BPORT/v1/consents/users/none" || true
+BASE="http://127.0.0.1:$BPORT"
+warm post.lua "$BASE" POPULATION="$POPULATION"
+run "baseline POST c64" 64 post.lua "$BASE" POPULATION="$POPULATION"; B_POST=$R_RPS
+warm get.lua "$BASE" POPULATION="$POPULATION"
+run "baseline GET c64" 64 get.lua "$BASE" POPULATION="$POPULATION"; B_GET=$R_RPS
+kill "$BPID"; wait "$BPID" 2>/dev/null || true
+
+echo "== consent-vault (packaged jar, fresh embedded PostgreSQL)" >&2
+DATA=$(mktemp -d /tmp/cv-bench.XXXXXX); chmod 755 "$DATA"
+SPORT=$(free_port); PGPORT=$(free_port)
+CONSENT_EMBEDDED_POSTGRES=true CONSENT_EMBEDDED_POSTGRES_DATA_DIR="$DATA/pg" CONSENT_EMBEDDED_POSTGRES_PORT="$PGPORT" \
+  CONSENT_ADMIN_TOKEN=bench-admin QUARKUS_HTTP_PORT="$SPORT" \
+  java -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$HERE/target/service.log" 2>&1 &
+SPID=$!; PIDS+=("$SPID")
+SVC="http://127.0.0.1:$SPORT"
+wait_ready "$SVC/q/health/ready"
+curl -sf -H 'Authorization: Bearer bench-admin' -H 'Content-Type: application/json' \
+  -d '{"id":"bench","name":"Benchmark"}' "$SVC/v1/admin/organizations" >/dev/null
+KEY=$(curl -sf -H 'Authorization: Bearer bench-admin' -H 'Content-Type: application/json' \
+  -d '{"name":"bench","scopes":["events:write","consents:read"]}' "$SVC/v1/admin/organizations/bench/keys" \
+  | sed 's/.*"key":"\([^"]*\)".*/\1/')
+AUTH=(KEY="$KEY" ORG=bench POPULATION="$POPULATION")
+
+warm post.lua "$SVC" "${AUTH[@]}"
+run "ingest c16" 16 post.lua "$SVC" "${AUTH[@]}"; I16=($R_RPS $R_P50 $R_P99); ACKED=$((R_REQ - R_NON2XX))
+run "ingest c64" 64 post.lua "$SVC" "${AUTH[@]}"; I64=($R_RPS $R_P50 $R_P99); ACKED=$((ACKED + R_REQ - R_NON2XX))
+run "batch c4" 4 batch.lua "$SVC" "${AUTH[@]}"; BATCH_EPS=$(awk "BEGIN {printf \"%.0f\", $R_RPS * 1000}")
+BATCH_ACKED=$(( (R_REQ - R_NON2XX) * 1000 ))
+warm get.lua "$SVC" "${AUTH[@]}"
+run "lookup c16" 16 get.lua "$SVC" "${AUTH[@]}"; L16=($R_RPS $R_P50 $R_P99)
+run "lookup c64" 64 get.lua "$SVC" "${AUTH[@]}"; L64=($R_RPS $R_P50 $R_P99)
+METRICS=$(curl -sf "$SVC/q/metrics")
+SP50=$(echo "$METRICS" | awk -F' ' '/^consent_lookup_seconds\{quantile="0.5",route="user"\}|^consent_lookup_seconds\{route="user",quantile="0.5"\}/ {printf "%.4f", $2*1000}')
+SP99=$(echo "$METRICS" | awk -F' ' '/^consent_lookup_seconds\{quantile="0.99",route="user"\}|^consent_lookup_seconds\{route="user",quantile="0.99"\}/ {printf "%.4f", $2*1000}')
+RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SPID/status")
+PSQL=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | tail -1)
+STORED=$(PGPASSWORD=consent "$PSQL" -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -tAc \
+  "SELECT count(*) FROM events WHERE organization_id = 'bench'")
+kill "$SPID"; wait "$SPID" 2>/dev/null || true
+
+frac() { awk "BEGIN {printf \"%.2f\", $1 / $2}"; }
+TOTAL_ACKED=$((ACKED + BATCH_ACKED))
+cat >&2 <<EOF
+
+| figure | value | of baseline |
+|---|---|---|
+| baseline POST c64 (req/s) | $B_POST | 1.00 |
+| baseline GET c64 (req/s) | $B_GET | 1.00 |
+| ingest c16 (events/s, ack p50/p99 ms) | ${I16[0]} (${I16[1]} / ${I16[2]}) | $(frac "${I16[0]}" "$B_POST") |
+| ingest c64 (events/s, ack p50/p99 ms) | ${I64[0]} (${I64[1]} / ${I64[2]}) | $(frac "${I64[0]}" "$B_POST") |
+| batch endpoint (events/s) | $BATCH_EPS | $(frac "$BATCH_EPS" "$B_POST") |
+| lookups c16 (req/s, p50/p99 ms) | ${L16[0]} (${L16[1]} / ${L16[2]}) | $(frac "${L16[0]}" "$B_GET") |
+| lookups c64 (req/s, p50/p99 ms) | ${L64[0]} (${L64[1]} / ${L64[2]}) | $(frac "${L64[0]}" "$B_GET") |
+| lookup route, server side p50/p99 (ms) | $SP50 / $SP99 | |
+| peak RSS (MiB) | $((RSS_KB / 1024)) | |
+| events stored / acknowledged | $STORED / $TOTAL_ACKED | |
+EOF
+echo "(stored can exceed acknowledged by the requests still in flight when wrk stops: wrk does not wait for them)" >&2
+cat >"$OUT" <<EOF
+{"baseline": {"post_rps": $B_POST, "get_rps": $B_GET},
+ "ingest_c16": {"rps": ${I16[0]}, "p50_ms": ${I16[1]}, "p99_ms": ${I16[2]}},
+ "ingest_c64": {"rps": ${I64[0]}, "p50_ms": ${I64[1]}, "p99_ms": ${I64[2]}},
+ "batch_events_per_s": $BATCH_EPS,
+ "lookup_c16": {"rps": ${L16[0]}, "p50_ms": ${L16[1]}, "p99_ms": ${L16[2]}},
+ "lookup_c64": {"rps": ${L64[0]}, "p50_ms": ${L64[1]}, "p99_ms": ${L64[2]}},
+ "lookup_server_ms": {"p50": ${SP50:-null}, "p99": ${SP99:-null}},
+ "peak_rss_mib": $((RSS_KB / 1024)),
+ "events": {"stored": $STORED, "acknowledged": $TOTAL_ACKED}}
+EOF
+echo "written: $OUT" >&2
