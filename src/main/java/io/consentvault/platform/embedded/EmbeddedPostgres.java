@@ -60,7 +60,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         try {
             pg.initIfNeeded();
             pg.startServer();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            pg.close(); // a server we started for a setup that failed must not outlive it
             throw new IllegalStateException("embedded PostgreSQL failed to start: " + e.getMessage(), e);
         }
         return pg;
