@@ -48,14 +48,4 @@ public class ConsentStrings {
         }
         return (Decoded) cached;
     }
-
-    /** The decoded content for a stored event, or null. */
-    public java.util.Map<String, Object> content(String regulation, String value) {
-        try {
-            Decoded decoded = decode(regulation, value);
-            return decoded == null ? null : decoded.content();
-        } catch (InvalidConsentString e) {
-            return null;
-        }
-    }
 }

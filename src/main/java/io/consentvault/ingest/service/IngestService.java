@@ -24,6 +24,7 @@ import io.consentvault.ingest.model.RequestContext;
 import io.consentvault.platform.json.JsonInput;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
+import io.consentvault.state.ConsentRules;
 import io.consentvault.tcf.ConsentStringDecoder;
 import io.consentvault.tcf.ConsentStrings;
 import io.consentvault.tenancy.auth.Caller;
@@ -70,15 +71,15 @@ public class IngestService {
         ConsentEvent event;
         try {
             JsonNode node = JsonInput.read(body);
-            List<FieldError> errors = validate(node);
-            if (!errors.isEmpty()) {
-                throw ProblemException.invalid(errors);
+            Checked checked = check(node, organizationId);
+            if (checked.status() == 403) {
+                throw Caller.forbiddenOrganization(checked.errors().get(0));
             }
-            if (!organizationId.equals(node.get("organization_id").textValue())) {
-                throw Caller.forbiddenOrganization(FieldError.at("/organization_id", WRONG_ORGANIZATION));
+            if (checked.status() != 0) {
+                throw ProblemException.invalid(checked.errors());
             }
             event = EventNormalizer.normalize(node, new String(body, java.nio.charset.StandardCharsets.UTF_8),
-                    request, "", fromString(node));
+                    request, "", checked.fromString());
         } catch (ProblemException e) {
             invalid.increment();
             return Uni.createFrom().failure(e);
@@ -96,24 +97,21 @@ public class IngestService {
         List<CompletableFuture<BatchOutcome.Item>> items = new ArrayList<>(elements.size());
         for (int index = 0; index < elements.size(); index++) {
             JsonInput.Element element = elements.get(index);
-            List<FieldError> errors = element.node() == null
-                    ? List.of(FieldError.at("", element.parseError()))
-                    : validate(element.node());
+            Checked checked = element.node() == null
+                    ? new Checked(400, List.of(FieldError.at("", element.parseError())), null)
+                    : check(element.node(), organizationId);
             int at = index;
-            if (!errors.isEmpty()) {
-                invalid.increment();
+            if (checked.status() != 0) {
+                if (checked.status() == 400) {
+                    invalid.increment();
+                }
                 String prefix = "/" + index;
-                items.add(CompletableFuture.completedFuture(
-                        BatchOutcome.Item.refused(at, 400, errors.stream().map(e -> e.under(prefix)).toList())));
-                continue;
-            }
-            if (!organizationId.equals(element.node().get("organization_id").textValue())) {
-                items.add(CompletableFuture.completedFuture(BatchOutcome.Item.refused(at, 403,
-                        List.of(FieldError.at("/" + index + "/organization_id", WRONG_ORGANIZATION)))));
+                items.add(CompletableFuture.completedFuture(BatchOutcome.Item.refused(at, checked.status(),
+                        checked.errors().stream().map(e -> e.under(prefix)).toList())));
                 continue;
             }
             ConsentEvent event = EventNormalizer.normalize(element.node(), element.text(), request, "#" + index,
-                    fromString(element.node()));
+                    checked.fromString());
             items.add(submit(event).toCompletableFuture().handle((result, failure) -> {
                 if (failure == null) {
                     return BatchOutcome.Item.stored(at, result);
@@ -128,35 +126,36 @@ public class IngestService {
     }
 
     /**
-     * The schema's rules; the one limit of ours (organization ids are ours to issue, and short); and, with regulation
-     * {@code tcf} or {@code gpp}, a consent string that decodes.
+     * An event checked: refused with {@code status} (400, 403) and its errors, or accepted ({@code status} 0) with what
+     * its consent string decides (null when it carries none that is decoded).
      */
-    List<FieldError> validate(JsonNode event) {
+    record Checked(int status, List<FieldError> errors, ConsentRules.Decisions fromString) {
+    }
+
+    /**
+     * The schema's rules; the one limit of ours (organization ids are ours to issue, and short); with regulation
+     * {@code tcf} or {@code gpp}, a consent string that decodes (decoded once, here); and the key's organization.
+     */
+    Checked check(JsonNode event, String organizationId) {
         List<FieldError> errors = EventSchema.validate(event);
-        if (errors.isEmpty()) {
-            try {
-                strings.decode(event.path("regulation").asText(null), event.path("consent_string").asText(null));
-            } catch (ConsentStringDecoder.InvalidConsentString e) {
-                errors.add(FieldError.at("/consent_string", e.getMessage()));
-            }
-        }
         JsonNode org = event.get("organization_id");
         if (org != null && org.isTextual() && org.textValue().length() > MAX_ORGANIZATION_ID) {
             errors.add(FieldError.at("/organization_id", "is not an organization id (at most "
                     + MAX_ORGANIZATION_ID + " characters)"));
         }
-        return errors;
-    }
-
-    /** What the event's (already validated) consent string decides, or null. */
-    private io.consentvault.state.ConsentRules.Decisions fromString(JsonNode event) {
-        try {
-            ConsentStringDecoder.Decoded decoded = strings.decode(event.path("regulation").asText(null),
-                    event.path("consent_string").asText(null));
-            return decoded == null ? null : decoded.decisions();
-        } catch (ConsentStringDecoder.InvalidConsentString e) {
-            return null;
+        if (!errors.isEmpty()) {
+            return new Checked(400, errors, null);
         }
+        ConsentStringDecoder.Decoded decoded;
+        try {
+            decoded = strings.decode(event.path("regulation").asText(null), event.path("consent_string").asText(null));
+        } catch (ConsentStringDecoder.InvalidConsentString e) {
+            return new Checked(400, List.of(FieldError.at("/consent_string", e.getMessage())), null);
+        }
+        if (!organizationId.equals(org.textValue())) {
+            return new Checked(403, List.of(FieldError.at("/organization_id", WRONG_ORGANIZATION)), null);
+        }
+        return new Checked(0, List.of(), decoded == null ? null : decoded.decisions());
     }
 
     private CompletionStage<IngestResult> submit(ConsentEvent event) {

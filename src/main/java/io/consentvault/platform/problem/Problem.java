@@ -17,6 +17,11 @@ public record Problem(String type, String title, int status, String detail, List
         return new Problem(typeFor(status), title, status, detail, List.of());
     }
 
+    /** A problem naming the fields at fault, with any status (403 for another organization's id, ...). */
+    public static Problem of(int status, String title, String detail, List<FieldError> errors) {
+        return new Problem(typeFor(status), title, status, detail, List.copyOf(errors));
+    }
+
     public static Problem invalid(List<FieldError> errors) {
         String detail = errors.size() == 1 ? errors.get(0).message() : errors.size() + " fields are invalid";
         return new Problem(typeFor(400), "Invalid request", 400, detail, List.copyOf(errors));

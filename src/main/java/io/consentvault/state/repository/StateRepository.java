@@ -5,7 +5,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -13,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.consentvault.ingest.model.ConsentEvent;
 import io.consentvault.state.ConsentRules;
 import io.consentvault.state.model.ConsentMerge;
 import io.consentvault.state.model.ConsentState;
@@ -113,15 +111,6 @@ public class StateRepository {
         return new ConsentMerge.EventFacts(new ConsentState.Source(instant(r.getOffsetDateTime(2)),
                 instant(r.getOffsetDateTime(1)), r.getString(0)), decisions, r.getString(5),
                 "tcf".equals(r.getString(6)) ? r.getString(7) : null);
-    }
-
-    /** For callers that already have events in hand (tests, tools): the same fold as the writer's. */
-    public static ConsentState fold(ConsentState start, List<ConsentEvent> events) {
-        ConsentState state = start;
-        for (ConsentEvent e : events) {
-            state = ConsentMerge.apply(state, StateWriter.facts(e));
-        }
-        return state;
     }
 
     private static Instant instant(OffsetDateTime t) {

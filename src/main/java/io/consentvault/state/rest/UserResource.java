@@ -60,6 +60,9 @@ public class UserResource {
 
     static final int MAX_LOOKUP = 1000;
     static final int MAX_PAGE = 1000;
+    private static final byte[] USERS_OPEN = "{\"users\":{".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] USERS_CLOSE = "}}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NULL = "null".getBytes(StandardCharsets.UTF_8);
 
     private final StateCache cache;
     private final StateRepository states;
@@ -182,22 +185,23 @@ public class UserResource {
         }
         long start = System.nanoTime();
         return Uni.createFrom().completionStage(cache.getAll(keys)).map(found -> {
-            StringBuilder json = new StringBuilder(64 + found.size() * 512).append("{\"users\":{");
+            // the cached answers are bytes already: copied, never decoded and encoded again
+            java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream(64 + found.size() * 512);
+            json.writeBytes(USERS_OPEN);
             boolean first = true;
             for (Map.Entry<String, UserKey> e : byId.entrySet()) {
                 if (!first) {
-                    json.append(',');
+                    json.write(',');
                 }
                 first = false;
                 CachedUser entry = found.get(e.getValue());
-                json.append(quote(e.getKey())).append(':');
-                json.append(entry != null && entry.exists()
-                        ? new String(entry.json(), StandardCharsets.UTF_8)
-                        : "null");
+                json.writeBytes(quote(e.getKey()).getBytes(StandardCharsets.UTF_8));
+                json.write(':');
+                json.writeBytes(entry != null && entry.exists() ? entry.json() : NULL);
             }
-            json.append("}}");
+            json.writeBytes(USERS_CLOSE);
             lookupTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-            return Response.ok(json.toString(), MediaType.APPLICATION_JSON_TYPE).build();
+            return Response.ok(json.toByteArray(), MediaType.APPLICATION_JSON_TYPE).build();
         });
     }
 

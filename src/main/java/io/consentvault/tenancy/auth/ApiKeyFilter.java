@@ -1,6 +1,5 @@
 package io.consentvault.tenancy.auth;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,8 +102,7 @@ public class ApiKeyFilter {
     }
 
     private static ProblemException unauthenticated(String detail) {
-        return new ProblemException(new Problem(Problem.of(401, "Unauthenticated", detail).type(), "Unauthenticated",
-                401, detail, List.of()), Map.of("WWW-Authenticate", "Bearer"));
+        return new ProblemException(Problem.of(401, "Unauthenticated", detail), Map.of("WWW-Authenticate", "Bearer"));
     }
 
     /** A token bucket; synchronized, never held for more than a few instructions. */

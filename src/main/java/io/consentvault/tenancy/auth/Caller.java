@@ -43,7 +43,8 @@ public class Caller {
     }
 
     public static ProblemException forbiddenOrganization(FieldError error) {
-        return new ProblemException(new Problem(Problem.of(403, "Forbidden", error.message()).type(), "Forbidden",
-                403, "the organization_id is not the organization of this key", List.of(error)));
+        return new ProblemException(
+                Problem.of(403, "Forbidden", "the organization_id is not the organization of this key",
+                        List.of(error)));
     }
 }
