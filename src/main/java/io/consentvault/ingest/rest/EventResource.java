@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,6 +40,10 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
 /** Consent events in: one, or a batch; and one stored event out. Maps HTTP only; the service decides. */
+@SecurityRequirement(name = "apiKey")
+@APIResponse(responseCode = "401", description = "Missing, unknown or revoked API key")
+@APIResponse(responseCode = "403", description = "The key lacks the scope, or names another organization")
+@APIResponse(responseCode = "429", description = "The key is over its rate (Retry-After, RateLimit)")
 @Path("/v1/consents/events")
 @Tag(name = "Ingest")
 public class EventResource {
@@ -109,6 +114,7 @@ public class EventResource {
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One stored event with its proof fields")
+    @APIResponse(responseCode = "200", description = "The event in the export's events layout, with its proof")
     @APIResponse(responseCode = "404", description = "Unknown event")
     public Uni<EventView> get(@PathParam("id") String id, @QueryParam("organization_id") String organizationId) {
         return events.find(Optional.of(caller.organization(organizationId)), id).map(found -> found

@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,6 +54,10 @@ import io.smallrye.mutiny.Uni;
  * Latest consent per user, for edge proxies: answered from the hot cache, as prepared bytes with an ETag. Also the
  * state at an instant and the user's history. Maps HTTP only; runs on the event loop.
  */
+@SecurityRequirement(name = "apiKey")
+@APIResponse(responseCode = "401", description = "Missing, unknown or revoked API key")
+@APIResponse(responseCode = "403", description = "The key lacks the scope, or names another organization")
+@APIResponse(responseCode = "429", description = "The key is over its rate (Retry-After, RateLimit)")
 @Path("/v1/consents/users")
 @Tag(name = "Latest state")
 @Produces(MediaType.APPLICATION_JSON)
@@ -141,6 +146,7 @@ public class UserResource {
     @Scope(Scope.CONSENTS_READ)
     @Path("/{user_id}/purposes/{purpose_id}")
     @Operation(summary = "May this purpose be used for this user? true, false, or null when no decision is known")
+    @APIResponse(responseCode = "200", description = "{user_id, purpose, enabled, enabled_li, updated_at}")
     public Uni<PurposeDecision> purpose(@PathParam("user_id") String userId,
             @PathParam("purpose_id") String purposeId, @QueryParam("organization_id") String organizationId) {
         UserKey key = key(organizationId, userId);
@@ -160,6 +166,8 @@ public class UserResource {
     @Path("/lookup")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "The latest consent of up to 1000 users at once (null for unknown users)")
+    @APIResponse(responseCode = "200", description = "{users: {id: user object or null}}")
+    @APIResponse(responseCode = "400", description = "user_ids missing, not strings, or more than 1000")
     public Uni<Response> lookup(LookupRequest request, @QueryParam("organization_id") String organizationId) {
         if (request == null || request.userIds() == null) {
             throw ProblemException.invalid(List.of(FieldError.at("/user_ids", "is required")));
@@ -209,6 +217,8 @@ public class UserResource {
     @Scope(Scope.CONSENTS_READ)
     @Path("/{user_id}/events")
     @Operation(summary = "The user's events, newest first, a page at a time")
+    @APIResponse(responseCode = "200", description = "{events, next_cursor}")
+    @APIResponse(responseCode = "400", description = "limit out of 1..1000, or a cursor this service did not give")
     public Uni<HistoryPage> history(@PathParam("user_id") String userId,
             @QueryParam("organization_id") String organizationId, @QueryParam("limit") Integer limit,
             @QueryParam("cursor") String cursor) {

@@ -20,6 +20,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.consentvault.platform.problem.FieldError;
@@ -42,6 +46,9 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/v1/admin")
 @Tag(name = "Admin")
+@SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer", description = "An API key (cv_live_...) for /v1/consents, CONSENT_ADMIN_TOKEN for /v1/admin")
+@SecurityRequirement(name = "apiKey")
+@APIResponse(responseCode = "401", description = "Missing or wrong admin token")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminResource {
 
@@ -77,6 +84,9 @@ public class AdminResource {
     @Path("/organizations")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create an organization")
+    @APIResponse(responseCode = "201", description = "Created")
+    @APIResponse(responseCode = "400", description = "Invalid id, name or origins")
+    @APIResponse(responseCode = "409", description = "An organization with this id exists")
     public Uni<Response> createOrganization(NewOrganization body) {
         if (body == null || body.id() == null || !ORGANIZATION_ID.matcher(body.id()).matches()) {
             throw ProblemException.invalid(List.of(FieldError.at("/id",
@@ -111,6 +121,9 @@ public class AdminResource {
     @Path("/organizations/{org}/keys")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Issue an API key (shown once)")
+    @APIResponse(responseCode = "201", description = "{id, key, scopes}; the key is never shown again")
+    @APIResponse(responseCode = "400", description = "Missing name or unknown scope")
+    @APIResponse(responseCode = "404", description = "Unknown organization")
     public Uni<Response> createKey(@PathParam("org") String organizationId, NewKey body) {
         if (body == null || body.name() == null || body.name().isBlank()) {
             throw ProblemException.invalid(List.of(FieldError.at("/name", "is required")));
@@ -145,6 +158,8 @@ public class AdminResource {
     @GET
     @Path("/organizations/{org}/keys")
     @Operation(summary = "The organization's keys (never the keys themselves)")
+    @APIResponse(responseCode = "200", description = "[{id, name, scopes, created_at}]")
+    @APIResponse(responseCode = "404", description = "Unknown organization")
     @WithSession
     public Uni<List<KeyView>> keys(@PathParam("org") String organizationId) {
         return Organization.<Organization>findById(organizationId).chain(org -> {
@@ -163,6 +178,8 @@ public class AdminResource {
     @DELETE
     @Path("/keys/{id}")
     @Operation(summary = "Revoke a key, on every replica within a second")
+    @APIResponse(responseCode = "204", description = "Revoked")
+    @APIResponse(responseCode = "404", description = "Unknown key")
     public Uni<Response> revoke(@PathParam("id") String id) {
         return Panache.withTransaction(() -> ApiKey.<ApiKey>findById(id).chain(key -> {
             if (key == null) {
