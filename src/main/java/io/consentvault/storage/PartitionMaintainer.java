@@ -78,6 +78,10 @@ public class PartitionMaintainer {
         }).await().atMost(Duration.ofMinutes(1));
     }
 
+    /** Columns without planner statistics, as on the parent (V4): analysing their documents costs, and helps nothing. */
+    static final String NO_STATISTICS = " ALTER COLUMN items SET STATISTICS 0, ALTER COLUMN payload SET STATISTICS 0,"
+            + " ALTER COLUMN consent_string SET STATISTICS 0, ALTER COLUMN user_agent SET STATISTICS 0";
+
     private Uni<Void> createIfMissing(SqlConnection conn, YearMonth month) {
         String name = NAME.format(month);
         String from = month.atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC).toString();
@@ -91,6 +95,7 @@ public class PartitionMaintainer {
                     String range = "FOR VALUES FROM ('" + from + "') TO ('" + to + "')";
                     // Rows of that month may sit in the default partition; they move into the new one.
                     String sql = "CREATE TABLE " + name + " (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS);"
+                            + "ALTER TABLE " + name + NO_STATISTICS + ";"
                             + "WITH moved AS (DELETE FROM events_default WHERE received_at >= '" + from
                             + "' AND received_at < '" + to + "' RETURNING *) INSERT INTO " + name
                             + " SELECT * FROM moved;"

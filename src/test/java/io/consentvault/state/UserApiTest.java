@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import io.consentvault.support.Api;
 import io.consentvault.support.Events;
+import io.consentvault.support.Metrics;
+import io.consentvault.support.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -229,5 +231,50 @@ class UserApiTest {
         assertNull(actual.get("consents.tcfcs"));
         Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/erin/events")
                 .then().body("events", hasSize(12));
+    }
+
+    /**
+     * Another replica (here: a write behind this replica's back) changed a user this replica holds in its cache. The
+     * next event must merge onto the stored state, not the cached one: the guarded write notices and the batch is
+     * written again under row locks.
+     */
+    @Test
+    void anEventMergesOntoTheStoredStateWhenTheCachedOneIsStale() {
+        String org = Events.unique("org-stale");
+        post(event(org, "gus", "2026-11-01T10:00:00Z",
+                "[{\"action\": \"consent.given\", \"purpose\": \"analytics\"}]"));
+        Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/gus").then()
+                .body("version", equalTo(1));
+        // as if five changes had been committed elsewhere, and their announcement not heard yet
+        TestDatabase.execute("UPDATE consent_state SET version = 6, decisions = jsonb_set(decisions, '{p,ads}',"
+                + " '[false, 0, null, -1]') WHERE organization_id = '" + org + "' AND user_key = 'gus'");
+        double staleBefore = Metrics.value("consent_state_stale_merges_total");
+
+        post(event(org, "gus", "2026-11-01T11:00:00Z", "[{\"action\": \"consent.given\", \"vendor\": \"755\"}]"));
+
+        assertEquals(staleBefore + 1, Metrics.value("consent_state_stale_merges_total"));
+        Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/gus").then()
+                .body("version", equalTo(7))
+                .body("consents.purposes.id", contains("ads", "analytics"))
+                .body("consents.vendors.enabled", contains("755"));
+        assertEquals(7, TestDatabase.count("SELECT version FROM consent_state WHERE organization_id = ? AND"
+                + " user_key = 'gus'", org));
+    }
+
+    /** The row vanished under a cached state (erased elsewhere): the old decisions must not come back. */
+    @Test
+    void anEventAfterARowVanishedDoesNotBringBackTheCachedDecisions() {
+        String org = Events.unique("org-vanished");
+        post(event(org, "hal", "2026-11-01T10:00:00Z",
+                "[{\"action\": \"consent.given\", \"purpose\": \"analytics\"}]"));
+        Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/hal").then()
+                .body("version", equalTo(1));
+        TestDatabase.execute("DELETE FROM consent_state WHERE organization_id = '" + org + "' AND user_key = 'hal'");
+
+        post(event(org, "hal", "2026-11-01T11:00:00Z", "[{\"action\": \"consent.refused\", \"purpose\": \"ads\"}]"));
+
+        Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/hal").then()
+                .body("version", equalTo(1))
+                .body("consents.purposes.id", contains("ads"));
     }
 }

@@ -221,7 +221,7 @@ public class Lanes {
             }
             batchSizes.record(batch.size());
             long start = System.nanoTime();
-            writeWithRetry(batch, start, 50).onComplete(done -> {
+            writeWithRetry(batch, start, 50, false).onComplete(done -> {
                 commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 afterFlush();
             });
@@ -239,10 +239,11 @@ public class Lanes {
             }
         }
 
-        private Future<Void> writeWithRetry(List<Pending> batch, long start, long backoffMs) {
+        /** {@code again}: an earlier attempt failed in a way that may have committed it. */
+        private Future<Void> writeWithRetry(List<Pending> batch, long start, long backoffMs, boolean again) {
             List<ConsentEvent> events = new ArrayList<>(batch.size());
             batch.forEach(p -> events.add(p.event()));
-            return writer.write(events).transform(ar -> {
+            return writer.write(events, again).transform(ar -> {
                 if (ar.succeeded()) {
                     cache.committed(ar.result().states());
                     List<IngestResult> results = ar.result().results();
@@ -258,14 +259,14 @@ public class Lanes {
                     LOG.warnf("lane %d: batch of %d not written (%s), retrying in %d ms", index, batch.size(),
                             describe(failure), backoffMs);
                     io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
-                    vertx.setTimer(backoffMs, id -> writeWithRetry(batch, start, Math.min(backoffMs * 2, 2000))
+                    vertx.setTimer(backoffMs, id -> writeWithRetry(batch, start, Math.min(backoffMs * 2, 2000), true)
                             .onComplete(later));
                     return later.future();
                 }
                 if (!isTransient(failure) && batch.size() > 1) {
                     LOG.errorf("lane %d: batch of %d refused by the database (%s), writing one by one", index,
                             batch.size(), describe(failure));
-                    return one(batch, 0, start);
+                    return one(batch, 0, start, again);
                 }
                 LOG.errorf("lane %d: batch of %d failed: %s", index, batch.size(), describe(failure));
                 batch.forEach(p -> p.result().completeExceptionally(
@@ -274,11 +275,12 @@ public class Lanes {
             });
         }
 
-        private Future<Void> one(List<Pending> batch, int i, long start) {
+        private Future<Void> one(List<Pending> batch, int i, long start, boolean again) {
             if (i == batch.size()) {
                 return Future.succeededFuture();
             }
-            return writeWithRetry(List.of(batch.get(i)), start, 50).compose(v -> one(batch, i + 1, start));
+            return writeWithRetry(List.of(batch.get(i)), start, 50, again)
+                    .compose(v -> one(batch, i + 1, start, again));
         }
     }
 

@@ -70,6 +70,12 @@ public class StateCache {
         return cache.getAll(keys);
     }
 
+    /** The entry held for this user if it is loaded, else null; never loads, and counts neither hit nor miss. */
+    public CachedUser peek(UserKey key) {
+        CompletableFuture<CachedUser> held = cache.asMap().get(key);
+        return held != null && held.isDone() && !held.isCompletedExceptionally() ? held.join() : null;
+    }
+
     /** After this replica committed new states: the answers are replaced at once. */
     public void committed(Map<UserKey, ConsentState> states) {
         states.forEach(

@@ -19,8 +19,10 @@ import io.consentvault.state.model.StateCodec;
 import io.consentvault.state.repository.StateWriter.UserKey;
 import io.consentvault.tcf.ConsentStringDecoder;
 import io.consentvault.tcf.ConsentStrings;
+import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 /**
@@ -57,6 +59,11 @@ public class StateRepository {
 
     /** The stored states of these users; users without one are absent from the answer. */
     public CompletableFuture<Map<UserKey, ConsentState>> load(Collection<? extends UserKey> keys) {
+        return load(pool, keys).toCompletionStage().toCompletableFuture();
+    }
+
+    /** The same, through the given client (a transaction's connection sees its own writes and no later ones). */
+    public static Future<Map<UserKey, ConsentState>> load(SqlClient client, Collection<? extends UserKey> keys) {
         String[] orgs = new String[keys.size()];
         String[] userKeys = new String[keys.size()];
         int i = 0;
@@ -64,7 +71,7 @@ public class StateRepository {
             orgs[i] = k.organizationId();
             userKeys[i++] = k.userKey();
         }
-        return pool.preparedQuery(LOAD).execute(Tuple.tuple().addArrayOfString(orgs).addArrayOfString(userKeys))
+        return client.preparedQuery(LOAD).execute(Tuple.tuple().addArrayOfString(orgs).addArrayOfString(userKeys))
                 .map(rows -> {
                     Map<UserKey, ConsentState> found = new HashMap<>();
                     for (Row r : rows) {
@@ -74,7 +81,7 @@ public class StateRepository {
                                         r.getInteger(7)));
                     }
                     return found;
-                }).toCompletionStage().toCompletableFuture();
+                });
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.consentvault.state.repository;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,12 +24,18 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * Folds a committed batch of events into the users' latest state, inside the batch's transaction: the batch is merged
- * per user in memory ({@link ConsentMerge}), then written as one batched upsert. Rows are created if missing and
- * locked in key order by one statement, so concurrent batches (other lanes, other replicas) serialise per user without
- * deadlocks, and no merge is computed from a state another transaction is changing. The update and the announcement
- * are pipelined on the connection.
- * <p>
- * Called by {@code EventWriter} on the Vert.x event loop of the transaction's connection.
+ * per user in memory ({@link ConsentMerge}), then written as one batched upsert, and announced. Two ways:
+ * <ul>
+ * <li>{@link #merge} + {@link #writeGuarded}, the usual one: the merge starts from the state this replica already holds
+ * (its cache, or a plain read), and the upsert writes only where the stored state is still that one (same version,
+ * same creation time, still there). Where it is not (another replica wrote the user, or the user was erased), the
+ * statement raises SQLSTATE 40001 and the whole batch is rolled back, to be written again the second way.</li>
+ * <li>{@link #apply}: rows are created if missing and locked in key order by one statement, so concurrent batches
+ * (other lanes, other replicas) serialise per user without deadlocks and no merge starts from a state another
+ * transaction is changing; then the update. Costs one more statement and one more row version per user.</li>
+ * </ul>
+ * Statements are pipelined on the connection. Called by {@code EventWriter} on the Vert.x event loop of the
+ * transaction's connection.
  */
 @ApplicationScoped
 public class StateWriter {
@@ -57,6 +65,38 @@ public class StateWriter {
                 version = EXCLUDED.version
             """;
 
+    /**
+     * The guarded upsert. Row {@code i} (1-based) of a user the writer believes stored carries version {@code -i}: on
+     * conflict, {@code $9[i]} and {@code $10[i]} are the version and creation time (epoch microseconds, or
+     * {@link #NO_TIME}) it expects, and {@code $11[i]} the version it writes. That sentinel insert lands only if the
+     * row vanished meanwhile (erased); a new user's row carries its real version and must not conflict. Any row not
+     * written as expected fails the count, and {@code consent_state_changed()} raises SQLSTATE 40001.
+     */
+    static final String UPSERT_GUARDED = """
+            WITH written AS (
+              INSERT INTO consent_state AS s (organization_id, user_key, user_id, user_type, decisions, created_at,
+                                              updated_at, version)
+              SELECT organization_id, user_key, user_id, user_type, decisions::jsonb, created_at, updated_at, version
+              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                          $7::timestamptz[], $8::int[])
+                AS u(organization_id, user_key, user_id, user_type, decisions, created_at, updated_at, version)
+              ORDER BY 1, 2
+              ON CONFLICT (organization_id, user_key) DO UPDATE
+              SET decisions = EXCLUDED.decisions, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+                  version = ($11::int[])[-EXCLUDED.version]
+              WHERE EXCLUDED.version < 0
+                AND s.version = ($9::int[])[-EXCLUDED.version]
+                AND coalesce((extract(epoch FROM s.created_at) * 1000000)::bigint, -9223372036854775808)
+                    = ($10::bigint[])[-EXCLUDED.version]
+              RETURNING s.version
+            )
+            SELECT consent_state_changed() FROM (SELECT count(*) AS n FROM written WHERE version >= 0) w
+            WHERE w.n <> $12
+            """;
+
+    /** "No creation time" in the guard's arrays (which hold no nulls, so that indexing them stays cheap). */
+    static final long NO_TIME = Long.MIN_VALUE;
+
     public static final String NOTIFY = "SELECT pg_notify('" + StateChanges.CHANNEL + "', m) FROM unnest($1::text[]) m";
 
     private final StateChanges changes;
@@ -74,17 +114,94 @@ public class StateWriter {
         }
     }
 
-    /**
-     * Applies the newly stored events (in arrival order) and answers the states that changed, to be published once
-     * the transaction commits.
-     */
-    public Future<Map<UserKey, ConsentState>> apply(SqlConnection conn, List<ConsentEvent> stored) {
+    /** The users of these events, in key order, each with their events in the order given. */
+    public static Map<UserKey, List<ConsentEvent>> byUser(List<ConsentEvent> events) {
         Map<UserKey, List<ConsentEvent>> byUser = new TreeMap<>();
-        for (ConsentEvent e : stored) {
+        for (ConsentEvent e : events) {
             if (e.userKey() != null) {
                 byUser.computeIfAbsent(new UserKey(e.organizationId(), e.userKey()), k -> new ArrayList<>()).add(e);
             }
         }
+        return byUser;
+    }
+
+    /**
+     * A batch merged onto the states it started from: every user's state before (null: no row) and after, and the
+     * states that changed, to be published once the transaction commits.
+     */
+    public record Merged(Map<UserKey, ConsentState> before, Map<UserKey, ConsentState> after,
+            Map<UserKey, ConsentState> changed) {
+    }
+
+    /**
+     * Merges the newly stored events (in arrival order) onto {@code bases}, which holds every user of the batch (a null
+     * value: the user has no row).
+     */
+    public static Merged merge(List<ConsentEvent> stored, Map<UserKey, ConsentState> bases) {
+        Map<UserKey, ConsentState> after = new LinkedHashMap<>();
+        Map<UserKey, ConsentState> changed = new LinkedHashMap<>();
+        byUser(stored).forEach((key, events) -> {
+            ConsentState base = bases.get(key);
+            ConsentState state = base != null
+                    ? base
+                    : ConsentState.empty(events.get(0).userId(), events.get(0).userType());
+            for (ConsentEvent e : events) {
+                state = ConsentMerge.apply(state, facts(e));
+            }
+            after.put(key, state);
+            if (state != base) {
+                changed.put(key, state);
+            }
+        });
+        return new Merged(bases, after, changed);
+    }
+
+    /**
+     * Writes a merge (every user of it, so that every base is checked) and announces the changes, pipelined; fails
+     * with SQLSTATE 40001 when a base was not the stored state any more, and the transaction is then aborted.
+     */
+    public Future<Map<UserKey, ConsentState>> writeGuarded(SqlConnection conn, Merged merged) {
+        int n = merged.after().size();
+        if (n == 0) {
+            return Future.succeededFuture(Map.of());
+        }
+        String[] orgs = new String[n], keys = new String[n], ids = new String[n], types = new String[n],
+                decisions = new String[n];
+        OffsetDateTime[] created = new OffsetDateTime[n], updated = new OffsetDateTime[n];
+        Integer[] versions = new Integer[n];
+        Integer[] expectedVersions = new Integer[n], newVersions = new Integer[n];
+        Long[] expectedCreated = new Long[n];
+        int i = 0;
+        for (Map.Entry<UserKey, ConsentState> e : merged.after().entrySet()) {
+            ConsentState base = merged.before().get(e.getKey());
+            ConsentState state = e.getValue();
+            orgs[i] = e.getKey().organizationId();
+            keys[i] = e.getKey().userKey();
+            ids[i] = state.userId();
+            types[i] = state.userType();
+            decisions[i] = StateCodec.encode(state);
+            created[i] = utc(state.createdAt());
+            updated[i] = utc(state.updatedAt());
+            versions[i] = base == null ? state.version() : -(i + 1);
+            expectedVersions[i] = base == null ? -1 : base.version();
+            expectedCreated[i] = base == null || base.createdAt() == null
+                    ? NO_TIME
+                    : ChronoUnit.MICROS.between(Instant.EPOCH, base.createdAt());
+            newVersions[i] = state.version();
+            i++;
+        }
+        Future<?> upsert = conn.preparedQuery(UPSERT_GUARDED).execute(Tuple.from(new Object[]{orgs, keys, ids, types,
+                decisions, created, updated, versions, expectedVersions, expectedCreated, newVersions, n}));
+        Future<Map<UserKey, ConsentState>> announced = announce(conn, merged.changed());
+        return Future.all(upsert, announced).map(done -> merged.changed());
+    }
+
+    /**
+     * Applies the newly stored events (in arrival order) under row locks and answers the states that changed, to be
+     * published once the transaction commits.
+     */
+    public Future<Map<UserKey, ConsentState>> apply(SqlConnection conn, List<ConsentEvent> stored) {
+        Map<UserKey, List<ConsentEvent>> byUser = byUser(stored);
         if (byUser.isEmpty()) {
             return Future.succeededFuture(Map.of());
         }
@@ -138,15 +255,22 @@ public class StateWriter {
             i++;
         }
         conn.preparedQuery(UPDATE).execute(Tuple.of(orgs, keys, decisions, created, updated, versions));
+        return announce(conn, changed);
+    }
+
+    private Future<Map<UserKey, ConsentState>> announce(SqlConnection conn, Map<UserKey, ConsentState> changed) {
+        if (changed.isEmpty()) {
+            return Future.succeededFuture(changed);
+        }
         return conn.preparedQuery(NOTIFY).execute(Tuple.tuple().addArrayOfString(changes.messages(changed.keySet())))
                 .map(changed);
     }
 
-    private static OffsetDateTime utc(java.time.Instant t) {
+    private static OffsetDateTime utc(Instant t) {
         return t == null ? null : t.atOffset(ZoneOffset.UTC);
     }
 
-    private static java.time.Instant instant(OffsetDateTime t) {
+    private static Instant instant(OffsetDateTime t) {
         return t == null ? null : t.toInstant();
     }
 }
