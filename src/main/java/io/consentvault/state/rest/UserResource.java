@@ -25,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -117,7 +118,7 @@ public class UserResource {
     @APIResponse(responseCode = "200", description = "The user object of the batch export, with an ETag")
     @APIResponse(responseCode = "304", description = "If-None-Match matched")
     @APIResponse(responseCode = "404", description = "Unknown user")
-    public Uni<Response> user(@PathParam("user_id") String userId,
+    public Uni<RestResponse<byte[]>> user(@PathParam("user_id") String userId,
             @QueryParam("organization_id") String organizationId, @QueryParam("at") String at,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         UserKey key = key(organizationId, userId);
@@ -135,8 +136,8 @@ public class UserResource {
                     });
         }
         long start = System.nanoTime();
-        return Uni.createFrom().completionStage(cache.get(key)).map(entry -> {
-            Response response = answer(entry, ifNoneMatch);
+        return whenLoaded(cache.get(key), entry -> {
+            RestResponse<byte[]> response = answer(entry, ifNoneMatch);
             userTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             return response;
         });
@@ -151,7 +152,7 @@ public class UserResource {
             @PathParam("purpose_id") String purposeId, @QueryParam("organization_id") String organizationId) {
         UserKey key = key(organizationId, userId);
         long start = System.nanoTime();
-        return Uni.createFrom().completionStage(cache.get(key)).map(entry -> {
+        return whenLoaded(cache.get(key), entry -> {
             ConsentState.Decision d = entry.exists()
                     ? entry.state().purposes().getOrDefault(purposeId, ConsentState.Decision.NONE)
                     : ConsentState.Decision.NONE;
@@ -254,16 +255,29 @@ public class UserResource {
                 .orElseThrow(() -> ProblemException.notFound("nothing is stored for this user")));
     }
 
-    private static Response answer(CachedUser entry, String ifNoneMatch) {
+    private static RestResponse<byte[]> answer(CachedUser entry, String ifNoneMatch) {
         if (!entry.exists()) {
             throw ProblemException.notFound("no consent known for this user");
         }
         if (ifNoneMatch != null && (ifNoneMatch.equals(entry.etag()) || ifNoneMatch.equals("W/" + entry.etag())
                 || ifNoneMatch.trim().equals("*") || ifNoneMatch.contains(entry.etag()))) {
-            return Response.notModified().header(HttpHeaders.ETAG, entry.etag()).build();
+            return RestResponse.ResponseBuilder.<byte[]>create(RestResponse.Status.NOT_MODIFIED)
+                    .header(HttpHeaders.ETAG, entry.etag()).build();
         }
-        return Response.ok(entry.json(), MediaType.APPLICATION_JSON_TYPE).header(HttpHeaders.ETAG, entry.etag())
-                .header(HttpHeaders.CACHE_CONTROL, "private, no-cache").build();
+        return RestResponse.ResponseBuilder.ok(entry.json(), MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.ETAG, entry.etag()).header(HttpHeaders.CACHE_CONTROL, "private, no-cache").build();
+    }
+
+    /**
+     * The answer built from a cache entry: at once when the entry is in memory (no asynchronous hop, nothing captured
+     * for later), else when it has loaded.
+     */
+    private static <T> Uni<T> whenLoaded(java.util.concurrent.CompletableFuture<CachedUser> entry,
+            java.util.function.Function<CachedUser, T> answer) {
+        if (entry.isDone() && !entry.isCompletedExceptionally()) {
+            return Uni.createFrom().item(() -> answer.apply(entry.join()));
+        }
+        return Uni.createFrom().completionStage(entry).map(answer);
     }
 
     private UserKey key(String organizationId, String userId) {
