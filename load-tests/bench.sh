@@ -6,14 +6,19 @@
 #   load-tests/bench.sh                 # about 4 minutes on 2 cores
 #   DURATION=20s load-tests/bench.sh    # longer runs
 #
-# Settings (environment): DURATION (10s), WARMUP (10s), POPULATION (10000), OUT (load-tests/target/bench.json).
+# With SEED_EVENTS=10000000 the service's database first gets that many events (of 1M other users, received over the
+# last 20 days, inserted in SQL in chunks of 1M, then vacuumed), to show the figures with a large table; allow ~10 more
+# minutes for it.
+#
+# Settings (environment): SEED_EVENTS (0), DURATION (10s), WARMUP (30s: the JIT needs that long to settle on 2 cores), POPULATION (10000), OUT (load-tests/target/bench.json).
 set -euo pipefail
 cd "$(dirname "$0")"
 HERE=$(pwd)
 ROOT=$(cd .. && pwd)
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-10s}
+WARMUP=${WARMUP:-30s}
 POPULATION=${POPULATION:-10000}
+SEED_EVENTS=${SEED_EVENTS:-0}
 OUT=${OUT:-$HERE/target/bench.json}
 mkdir -p "$HERE/target"
 
@@ -25,6 +30,8 @@ fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
   || shuf -i 20000-60000 -n 1; }
 wait_ready() { for _ in $(seq 1 120); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; echo "not ready: $1" >&2; return 1; }
+wait_up() { for _ in $(seq 1 120); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" != 000 ] && return 0; sleep 0.5; done
+  echo "not up: $1" >&2; return 1; }
 # run NAME CONNECTIONS SCRIPT URL [ENV...] -> sets R_RPS R_P50 R_P99 R_REQ R_NON2XX
 run() {
   local name=$1 conns=$2 script=$3 url=$4; shift 4
@@ -51,7 +58,7 @@ echo "== baseline (bare Quarkus, same JSON parsing, a map, no database)" >&2
 BPORT=$(free_port)
 java -Dquarkus.http.port="$BPORT" -jar "$HERE/baseline/target/quarkus-app/quarkus-run.jar" >"$HERE/target/baseline.log" 2>&1 &
 BPID=$!; PIDS+=("$BPID")
-wait_ready "http://127.0.0.1:$BPORT/v1/consents/users/none" || true
+wait_up "http://127.0.0.1:$BPORT/v1/consents/users/none"
 BASE="http://127.0.0.1:$BPORT"
 warm post.lua "$BASE" POPULATION="$POPULATION"
 run "baseline POST c64" 64 post.lua "$BASE" POPULATION="$POPULATION"; B_POST=$R_RPS
@@ -79,22 +86,46 @@ AUTH=(KEY="$KEY" ORG=bench POPULATION="$POPULATION")
 PSQL=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | tail -1)
 stored() { PGPASSWORD=consent "$PSQL" -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -tAc \
   "SELECT count(*) FROM events WHERE organization_id = 'bench'"; }
+if [ "$SEED_EVENTS" -gt 0 ]; then
+  echo "== seeding $SEED_EVENTS events" >&2
+  for ((from = 0; from < SEED_EVENTS; from += 1000000)); do
+    to=$(( from + 1000000 < SEED_EVENTS ? from + 1000000 : SEED_EVENTS ))
+    PGPASSWORD=consent "$PSQL" -q -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -c "
+      INSERT INTO events (organization_id, event_key, received_at, id, user_key, user_id, event_time, country,
+                          regulation, source_type, sdk_version, items, client_ip, user_agent, payload)
+      SELECT 'bench', 'seed-' || g, now() - (g % 1728000) * interval '1 second', 'seed-' || g, 'seed-u-' || (g % 1000000),
+             'seed-u-' || (g % 1000000), now() - (g % 1728000) * interval '1 second', 'FR', 'gdpr', 'web', '2.1.0',
+             '[{"action":"consent.given","purpose":"analytics"},{"action":"consent.refused","purpose":"ads"}]',
+             '203.0.113.7', 'Mozilla/5.0 (seed)',
+             '{"organization_id":"bench","user":{"id":"seed-u-' || (g % 1000000) || '"},"events":[{"action":"consent.given","purpose":"analytics"},{"action":"consent.refused","purpose":"ads"}]}'
+      FROM generate_series($from, $(( to - 1 ))) g"
+    echo "  $to" >&2
+  done
+  PGPASSWORD=consent "$PSQL" -q -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -c "VACUUM (ANALYZE) events"
+  echo "  events stored: $(PGPASSWORD=consent "$PSQL" -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -tAc 'SELECT count(*) FROM events')" >&2
+fi
 warm post.lua "$SVC" "${AUTH[@]}"
 # the warm-up's events are not counted; let its last commits land first
 for _ in $(seq 1 50); do [ "$(curl -sf "$SVC/q/metrics" | awk '/^consent_ingest_lane_depth/ {s+=$2} END {print s+0}')" = 0 ] && break; sleep 0.1; done
 STORED_BEFORE=$(stored)
 run "ingest c16" 16 post.lua "$SVC" "${AUTH[@]}"; I16=($R_RPS $R_P50 $R_P99); ACKED=$((R_REQ - R_NON2XX))
 run "ingest c64" 64 post.lua "$SVC" "${AUTH[@]}"; I64=($R_RPS $R_P50 $R_P99); ACKED=$((ACKED + R_REQ - R_NON2XX))
+env "${AUTH[@]}" wrk -t1 -c4 -d10s -s "$HERE/wrk/batch.lua" "$SVC" >/dev/null # its own warm-up: other code paths
 run "batch c4" 4 batch.lua "$SVC" "${AUTH[@]}"; BATCH_EPS=$(awk "BEGIN {printf \"%.0f\", $R_RPS * 1000}")
 BATCH_ACKED=$(( (R_REQ - R_NON2XX) * 1000 ))
 warm get.lua "$SVC" "${AUTH[@]}"
 run "lookup c16" 16 get.lua "$SVC" "${AUTH[@]}"; L16=($R_RPS $R_P50 $R_P99)
 run "lookup c64" 64 get.lua "$SVC" "${AUTH[@]}"; L64=($R_RPS $R_P50 $R_P99)
+# every answer awaited: the events acknowledged must be exactly the rows stored
+EXACT_BEFORE=$(stored)
+EXACT_ACKED=$(python3 "$HERE/exact.py" "$SVC" "$KEY" bench)
+EXACT_STORED=$(( $(stored) - EXACT_BEFORE ))
+echo "  exact run: $EXACT_STORED stored / $EXACT_ACKED acknowledged" >&2
 METRICS=$(curl -sf "$SVC/q/metrics")
 SP50=$(echo "$METRICS" | awk -F' ' '/^consent_lookup_seconds\{quantile="0.5",route="user"\}|^consent_lookup_seconds\{route="user",quantile="0.5"\}/ {printf "%.4f", $2*1000}')
 SP99=$(echo "$METRICS" | awk -F' ' '/^consent_lookup_seconds\{quantile="0.99",route="user"\}|^consent_lookup_seconds\{route="user",quantile="0.99"\}/ {printf "%.4f", $2*1000}')
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SPID/status")
-STORED=$(( $(stored) - STORED_BEFORE ))
+STORED=$(( EXACT_BEFORE - STORED_BEFORE ))
 kill "$SPID"; wait "$SPID" 2>/dev/null || true
 
 frac() { awk "BEGIN {printf \"%.2f\", $1 / $2}"; }
@@ -112,9 +143,9 @@ cat >&2 <<EOF
 | lookups c64 (req/s, p50/p99 ms) | ${L64[0]} (${L64[1]} / ${L64[2]}) | $(frac "${L64[0]}" "$B_GET") |
 | lookup route, server side p50/p99 (ms) | $SP50 / $SP99 | |
 | peak RSS (MiB) | $((RSS_KB / 1024)) | |
-| events stored / acknowledged | $STORED / $TOTAL_ACKED | |
+| events stored / acknowledged, wrk runs | $STORED / $TOTAL_ACKED | in flight when wrk stops: stored, not counted |
+| events stored / acknowledged, exact run | $EXACT_STORED / $EXACT_ACKED | must be equal |
 EOF
-echo "(stored can exceed acknowledged by the requests still in flight when wrk stops: wrk does not wait for them)" >&2
 cat >"$OUT" <<EOF
 {"baseline": {"post_rps": $B_POST, "get_rps": $B_GET},
  "ingest_c16": {"rps": ${I16[0]}, "p50_ms": ${I16[1]}, "p99_ms": ${I16[2]}},
@@ -124,6 +155,7 @@ cat >"$OUT" <<EOF
  "lookup_c64": {"rps": ${L64[0]}, "p50_ms": ${L64[1]}, "p99_ms": ${L64[2]}},
  "lookup_server_ms": {"p50": ${SP50:-null}, "p99": ${SP99:-null}},
  "peak_rss_mib": $((RSS_KB / 1024)),
- "events": {"stored": $STORED, "acknowledged": $TOTAL_ACKED}}
+ "events": {"stored": $STORED, "acknowledged": $TOTAL_ACKED},
+ "events_exact": {"stored": $EXACT_STORED, "acknowledged": $EXACT_ACKED}}
 EOF
 echo "written: $OUT" >&2
