@@ -105,12 +105,12 @@ if [ "$SEED_EVENTS" -gt 0 ]; then
   echo "  events stored: $(PGPASSWORD=consent "$PSQL" -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -tAc 'SELECT count(*) FROM events')" >&2
 fi
 warm post.lua "$SVC" "${AUTH[@]}"
+env "${AUTH[@]}" wrk -t1 -c4 -d10s -s "$HERE/wrk/batch.lua" "$SVC" >/dev/null # the batch path has code of its own
 # the warm-up's events are not counted; let its last commits land first
 for _ in $(seq 1 50); do [ "$(curl -sf "$SVC/q/metrics" | awk '/^consent_ingest_lane_depth/ {s+=$2} END {print s+0}')" = 0 ] && break; sleep 0.1; done
 STORED_BEFORE=$(stored)
 run "ingest c16" 16 post.lua "$SVC" "${AUTH[@]}"; I16=($R_RPS $R_P50 $R_P99); ACKED=$((R_REQ - R_NON2XX))
 run "ingest c64" 64 post.lua "$SVC" "${AUTH[@]}"; I64=($R_RPS $R_P50 $R_P99); ACKED=$((ACKED + R_REQ - R_NON2XX))
-env "${AUTH[@]}" wrk -t1 -c4 -d10s -s "$HERE/wrk/batch.lua" "$SVC" >/dev/null # its own warm-up: other code paths
 run "batch c4" 4 batch.lua "$SVC" "${AUTH[@]}"; BATCH_EPS=$(awk "BEGIN {printf \"%.0f\", $R_RPS * 1000}")
 BATCH_ACKED=$(( (R_REQ - R_NON2XX) * 1000 ))
 warm get.lua "$SVC" "${AUTH[@]}"
