@@ -95,9 +95,9 @@ if [ "$SEED_EVENTS" -gt 0 ]; then
                           regulation, source_type, sdk_version, items, client_ip, user_agent, payload)
       SELECT 'bench', 'seed-' || g, now() - (g % 1728000) * interval '1 second', 'seed-' || g, 'seed-u-' || (g % 1000000),
              'seed-u-' || (g % 1000000), now() - (g % 1728000) * interval '1 second', 'FR', 'gdpr', 'web', '2.1.0',
-             '[{"action":"consent.given","purpose":"analytics"},{"action":"consent.refused","purpose":"ads"}]',
+             '[{\"action\":\"consent.given\",\"purpose\":\"analytics\"},{\"action\":\"consent.refused\",\"purpose\":\"ads\"}]',
              '203.0.113.7', 'Mozilla/5.0 (seed)',
-             '{"organization_id":"bench","user":{"id":"seed-u-' || (g % 1000000) || '"},"events":[{"action":"consent.given","purpose":"analytics"},{"action":"consent.refused","purpose":"ads"}]}'
+             '{\"organization_id\":\"bench\",\"user\":{\"id\":\"seed-u-' || (g % 1000000) || '\"},\"events\":[{\"action\":\"consent.given\",\"purpose\":\"analytics\"},{\"action\":\"consent.refused\",\"purpose\":\"ads\"}]}'
       FROM generate_series($from, $(( to - 1 ))) g"
     echo "  $to" >&2
   done
