@@ -44,6 +44,11 @@ class DatabaseOutageTest {
                 Poll.until("the service to notice the outage", Duration.ofSeconds(30),
                         () -> Metrics.value("consent_ingest_batch_retries_total") > retriesBefore);
                 given().when().get("/q/health/ready").then().statusCode(503);
+                // a read the cache cannot answer: the database's absence is said, not a 500
+                Api.as(org).when().get("/v1/consents/users/never-seen").then().statusCode(503)
+                        .header("Retry-After", "1").contentType("application/problem+json");
+                Api.as(org).contentType("application/json").body("{\"user_ids\": [\"never-seen-either\"]}").when()
+                        .post("/v1/consents/users/lookup").then().statusCode(503).header("Retry-After", "1");
             } finally {
                 pg.restart();
             }

@@ -26,11 +26,16 @@ class OperationsTest {
     }
 
     @Test
-    void theOpenApiDocumentDescribesTheIngestRoutes() {
+    void theOpenApiDocumentDescribesTheRoutes() {
         given().accept("application/json").when().get("/q/openapi").then().statusCode(200)
                 .body("paths.'/v1/consents/events'.post.responses.'201'.description", equalTo("Stored"))
                 .body("paths.'/v1/consents/events/batch'.post", org.hamcrest.Matchers.notNullValue())
-                .body("paths.'/v1/consents/events/{id}'.get", org.hamcrest.Matchers.notNullValue());
+                .body("paths.'/v1/consents/events/{id}'.get", org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/v1/consents/users/{user_id}'.get.responses.'304'", org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/v1/consents/users/{user_id}'.delete", org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/v1/consents/users/{user_id}/purposes/{purpose_id}'.get.security[0].apiKey",
+                        org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/v1/consents/users/lookup'.post", org.hamcrest.Matchers.notNullValue());
         given().when().get("/q/swagger-ui/").then().statusCode(200);
     }
 

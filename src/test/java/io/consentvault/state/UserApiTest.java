@@ -23,8 +23,10 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The latest-state routes over HTTP, fed by real events through the real ingest path. */
 @QuarkusTest
@@ -123,6 +125,51 @@ class UserApiTest {
                 .then().statusCode(200).body("enabled", nullValue()).body("updated_at", nullValue());
         Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/nobody/purposes/ads")
                 .then().statusCode(200).body("enabled", nullValue());
+    }
+
+    @Test
+    void theSingleUserReadsNegotiateAndAnswerProblemsLikeEveryRoute() {
+        String org = Events.unique("org-edge");
+        post(event(org, "dan", null, "[{\"action\": \"consent.given\", \"purpose\": \"ads\"}]"));
+        for (String path : List.of("/v1/consents/users/dan", "/v1/consents/users/dan/purposes/ads")) {
+            Api.as(org).accept("text/html").when().get(path).then().statusCode(406)
+                    .contentType("application/problem+json").body("status", equalTo(406));
+            Api.as(org).accept("application/json;q=0, text/html").when().get(path).then().statusCode(406);
+            Api.as(org).accept("text/html, application/*;q=0.2").when().get(path).then().statusCode(200);
+            Api.as(org).accept("*/*").when().get(path).then().statusCode(200);
+            io.restassured.RestAssured.given().when().get(path).then().statusCode(401)
+                    .header("WWW-Authenticate", "Bearer").contentType("application/problem+json");
+            io.restassured.RestAssured.given().header("Authorization", "Bearer cv_live_0000000000000000_forged").when()
+                    .get(path).then()
+                    .statusCode(401);
+        }
+        String etag = Api.as(org).when().head("/v1/consents/users/dan").then().statusCode(200)
+                .header("ETag", notNullValue()).extract().header("ETag");
+        Api.as(org).when().get("/v1/consents/users/dan").then().statusCode(200).header("ETag", etag);
+        Api.as(org).contentType(ContentType.JSON).body("{}").when().post("/v1/consents/users/dan/purposes/ads")
+                .then().statusCode(405).header("Allow", "GET, HEAD, OPTIONS")
+                .contentType("application/problem+json");
+        Api.as(org).when().put("/v1/consents/users/dan").then().statusCode(405)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void aUserIdWithReservedCharactersIsReadBackWhole() {
+        String org = Events.unique("org-odd-id");
+        String id = "a/b c?d&e#f%g+h\u00e9";
+        post(event(org, id, null, "[{\"action\": \"consent.given\", \"purpose\": \"ads\"}]"));
+        String encoded = java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        Api.as(org).urlEncodingEnabled(false).when().get("/v1/consents/users/" + encoded).then().statusCode(200)
+                .body("id", equalTo(id));
+        Api.as(org).urlEncodingEnabled(false).when().get("/v1/consents/users/" + encoded + "/purposes/ads").then()
+                .statusCode(200).body("user_id", equalTo(id)).body("enabled", equalTo(true));
+        // the metrics name the route, never the user
+        String metrics = io.restassured.RestAssured.given().when().get("/q/metrics").then().statusCode(200)
+                .extract().asString();
+        assertFalse(metrics.contains(encoded) || metrics.contains("a/b c"),
+                "a user id in the metrics");
+        assertTrue(
+                metrics.contains("uri=\"/v1/consents/users/{user_id}/purposes/{purpose_id}\""));
     }
 
     @Test

@@ -48,6 +48,11 @@ class TenancyTest {
                 .then().statusCode(401);
         given().header("Authorization", "Bearer " + Api.key("org-any")).when().delete("/v1/admin/keys/x")
                 .then().statusCode(401);
+        // the check follows the route that answers, not the spelling of the path
+        given().urlEncodingEnabled(false).contentType(ContentType.JSON).body(Map.of("id", "x", "name", "x"))
+                .when().post("/v1/%61dmin/organizations").then().statusCode(org.hamcrest.Matchers.oneOf(401, 404));
+        given().urlEncodingEnabled(false).contentType(ContentType.JSON).body("{}")
+                .when().post("/v1/%63onsents/events").then().statusCode(org.hamcrest.Matchers.oneOf(401, 404));
     }
 
     @Test

@@ -7,14 +7,22 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.pgclient.PgException;
 
 /**
- * The one place that turns failures into RFC 9457 answers. Unexpected failures are logged with their stack and
- * answered 500 without internals.
+ * The one place that turns failures into RFC 9457 answers: as REST exception mappers, and through {@link #send} for
+ * the few routes answered on the router itself. Unexpected failures are logged with their stack and answered 500
+ * without internals.
  */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final ProblemException DATABASE_AWAY = ProblemException
+            .unavailable("the database cannot be reached; retry shortly", 1);
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -53,11 +61,55 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
+        if (databaseAway(e)) {
+            return respond(DATABASE_AWAY.problem()).header("Retry-After", "1").build();
+        }
+        return respond(logUnexpected(e)).build();
+    }
+
+    /** Answers a failure on a route of the router (not REST), as the mappers above would. */
+    public static void send(HttpServerResponse response, Throwable failure, ObjectMapper mapper) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        Problem problem;
+        if (failure instanceof ProblemException e) {
+            problem = e.problem();
+            e.headers().forEach(response::putHeader);
+        } else if (databaseAway(failure)) {
+            problem = DATABASE_AWAY.problem();
+            DATABASE_AWAY.headers().forEach(response::putHeader);
+        } else {
+            problem = logUnexpected(failure);
+        }
+        byte[] body;
+        try {
+            body = mapper.writeValueAsBytes(problem);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                .end(Buffer.buffer(body));
+    }
+
+    /** The database could not be reached (connection refused or lost, server shutting down or out of resources). */
+    static boolean databaseAway(Throwable failure) {
+        Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        if (e instanceof PgException pg) {
+            String state = pg.getSqlState();
+            return state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"));
+        }
+        return e instanceof io.vertx.core.VertxException || e instanceof java.io.IOException;
+    }
+
+    private static Problem logUnexpected(Throwable e) {
         // the class and where it happened, not the message: messages can quote request data
         StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
         LOG.errorf("unexpected failure: %s at %s", e.getClass().getName(), at);
         LOG.debug("unexpected failure, in full", e);
-        return respond(Problem.of(500, "Internal error", "the request could not be processed")).build();
+        return Problem.of(500, "Internal error", "the request could not be processed");
     }
 
     private static Response.ResponseBuilder respond(Problem problem) {

@@ -11,13 +11,11 @@ import java.util.Map;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -25,12 +23,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.consentvault.ingest.model.BoundedKey;
-import io.consentvault.ingest.model.Formats;
 import io.consentvault.ingest.repository.EventReadRepository;
 import io.consentvault.ingest.repository.EventReadRepository.Position;
 import io.consentvault.ingest.repository.StoredEvent;
@@ -39,9 +35,6 @@ import io.consentvault.platform.problem.ProblemException;
 import io.consentvault.privacy.ErasureService;
 import io.consentvault.state.cache.CachedUser;
 import io.consentvault.state.cache.StateCache;
-import io.consentvault.state.cache.UserJson;
-import io.consentvault.state.model.ConsentState;
-import io.consentvault.state.repository.StateRepository;
 import io.consentvault.state.repository.StateWriter.UserKey;
 import io.consentvault.tcf.ConsentStrings;
 import io.consentvault.tenancy.Scope;
@@ -52,8 +45,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Latest consent per user, for edge proxies: answered from the hot cache, as prepared bytes with an ETag. Also the
- * state at an instant and the user's history. Maps HTTP only; runs on the event loop.
+ * The user routes besides the two single-user reads ({@link LatestStateRoutes}): the bulk lookup from the hot cache,
+ * the user's history, and erasure. Maps HTTP only; runs on the event loop.
  */
 @SecurityRequirement(name = "apiKey")
 @APIResponse(responseCode = "401", description = "Missing, unknown or revoked API key")
@@ -71,34 +64,22 @@ public class UserResource {
     private static final byte[] NULL = "null".getBytes(StandardCharsets.UTF_8);
 
     private final StateCache cache;
-    private final StateRepository states;
     private final EventReadRepository events;
     private final ObjectMapper mapper;
     private final Caller caller;
     private final ErasureService erasures;
     private final ConsentStrings strings;
-    private final Timer userTimer;
-    private final Timer decisionTimer;
     private final Timer lookupTimer;
 
-    public UserResource(StateCache cache, StateRepository states, EventReadRepository events, ObjectMapper mapper,
+    public UserResource(StateCache cache, EventReadRepository events, ObjectMapper mapper,
             MeterRegistry registry, Caller caller, ErasureService erasures, ConsentStrings strings) {
         this.caller = caller;
         this.strings = strings;
         this.erasures = erasures;
         this.cache = cache;
-        this.states = states;
         this.events = events;
         this.mapper = mapper;
-        this.userTimer = timer(registry, "user");
-        this.decisionTimer = timer(registry, "decision");
         this.lookupTimer = timer(registry, "bulk");
-    }
-
-    /** A purpose decision: true, false, or null when none is known. */
-    @RegisterForReflection
-    public record PurposeDecision(String userId, String purpose, Boolean enabled, Boolean enabledLi,
-            Instant updatedAt) {
     }
 
     /** The body of a bulk lookup. */
@@ -109,57 +90,6 @@ public class UserResource {
     /** One page of history. */
     @RegisterForReflection
     public record HistoryPage(List<io.consentvault.ingest.rest.EventView> events, String nextCursor) {
-    }
-
-    @GET
-    @Scope(Scope.CONSENTS_READ)
-    @Path("/{user_id}")
-    @Operation(summary = "The latest consent of a user (or at an instant, with ?at=)")
-    @APIResponse(responseCode = "200", description = "The user object of the batch export, with an ETag")
-    @APIResponse(responseCode = "304", description = "If-None-Match matched")
-    @APIResponse(responseCode = "404", description = "Unknown user")
-    public Uni<RestResponse<byte[]>> user(@PathParam("user_id") String userId,
-            @QueryParam("organization_id") String organizationId, @QueryParam("at") String at,
-            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        UserKey key = key(organizationId, userId);
-        if (at != null) {
-            Instant instant = Formats.parseDateTime(at);
-            if (instant == null) {
-                throw ProblemException.invalid(List.of(FieldError.query("at", "must be an RFC 3339 date-time")));
-            }
-            return Uni.createFrom().completionStage(states.stateAt(key.organizationId(), key.userKey(), instant))
-                    .map(state -> {
-                        if (state == null) {
-                            throw ProblemException.notFound("no consent known for this user at that instant");
-                        }
-                        return answer(UserJson.cached(key.organizationId(), state), ifNoneMatch);
-                    });
-        }
-        long start = System.nanoTime();
-        return whenLoaded(cache.get(key), entry -> {
-            RestResponse<byte[]> response = answer(entry, ifNoneMatch);
-            userTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-            return response;
-        });
-    }
-
-    @GET
-    @Scope(Scope.CONSENTS_READ)
-    @Path("/{user_id}/purposes/{purpose_id}")
-    @Operation(summary = "May this purpose be used for this user? true, false, or null when no decision is known")
-    @APIResponse(responseCode = "200", description = "{user_id, purpose, enabled, enabled_li, updated_at}")
-    public Uni<PurposeDecision> purpose(@PathParam("user_id") String userId,
-            @PathParam("purpose_id") String purposeId, @QueryParam("organization_id") String organizationId) {
-        UserKey key = key(organizationId, userId);
-        long start = System.nanoTime();
-        return whenLoaded(cache.get(key), entry -> {
-            ConsentState.Decision d = entry.exists()
-                    ? entry.state().purposes().getOrDefault(purposeId, ConsentState.Decision.NONE)
-                    : ConsentState.Decision.NONE;
-            decisionTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-            return new PurposeDecision(userId, purposeId, d.consent().value(), d.legitimateInterest().value(),
-                    d.updatedAt());
-        });
     }
 
     @POST
@@ -255,31 +185,6 @@ public class UserResource {
                 .orElseThrow(() -> ProblemException.notFound("nothing is stored for this user")));
     }
 
-    private static RestResponse<byte[]> answer(CachedUser entry, String ifNoneMatch) {
-        if (!entry.exists()) {
-            throw ProblemException.notFound("no consent known for this user");
-        }
-        if (ifNoneMatch != null && (ifNoneMatch.equals(entry.etag()) || ifNoneMatch.equals("W/" + entry.etag())
-                || ifNoneMatch.trim().equals("*") || ifNoneMatch.contains(entry.etag()))) {
-            return RestResponse.ResponseBuilder.<byte[]>create(RestResponse.Status.NOT_MODIFIED)
-                    .header(HttpHeaders.ETAG, entry.etag()).build();
-        }
-        return RestResponse.ResponseBuilder.ok(entry.json(), MediaType.APPLICATION_JSON_TYPE)
-                .header(HttpHeaders.ETAG, entry.etag()).header(HttpHeaders.CACHE_CONTROL, "private, no-cache").build();
-    }
-
-    /**
-     * The answer built from a cache entry: at once when the entry is in memory (no asynchronous hop, nothing captured
-     * for later), else when it has loaded.
-     */
-    private static <T> Uni<T> whenLoaded(java.util.concurrent.CompletableFuture<CachedUser> entry,
-            java.util.function.Function<CachedUser, T> answer) {
-        if (entry.isDone() && !entry.isCompletedExceptionally()) {
-            return Uni.createFrom().item(() -> answer.apply(entry.join()));
-        }
-        return Uni.createFrom().completionStage(entry).map(answer);
-    }
-
     private UserKey key(String organizationId, String userId) {
         return new UserKey(caller.organization(organizationId), BoundedKey.of(userId));
     }
@@ -307,7 +212,7 @@ public class UserResource {
         }
     }
 
-    private static Timer timer(MeterRegistry registry, String route) {
+    static Timer timer(MeterRegistry registry, String route) {
         return Timer.builder("consent.lookup").tag("route", route)
                 .description("server time of lookups, from the request to the answer ready")
                 .publishPercentiles(0.5, 0.99).register(registry);

@@ -18,6 +18,14 @@ public final class ApiKeys {
     static final int ID_LENGTH = 16;
     private static final char[] ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
+    // a digest per thread: MessageDigest.getInstance looks the provider up on every call, on every request
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
 
     private ApiKeys() {
     }
@@ -47,24 +55,27 @@ public final class ApiKeys {
                 key.substring(PREFIX.length() + ID_LENGTH + 1)};
     }
 
+    /** The hash stored for a secret: hex SHA-256. */
     public static String hash(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(digest(secret));
+    }
+
+    /** A stored hash as the bytes {@link #matches} compares with (decoded once, when keys are loaded). */
+    public static byte[] hashBytes(String storedHash) {
+        return HexFormat.of().parseHex(storedHash);
     }
 
     /** Constant-time comparison of a presented secret with a stored hash. */
-    public static boolean matches(String secret, String storedHash) {
-        return MessageDigest.isEqual(hash(secret).getBytes(StandardCharsets.US_ASCII),
-                storedHash.getBytes(StandardCharsets.US_ASCII));
+    public static boolean matches(String secret, byte[] storedHash) {
+        return MessageDigest.isEqual(digest(secret), storedHash);
     }
 
     /** Constant-time comparison of two tokens. */
     public static boolean sameToken(String presented, String expected) {
-        return MessageDigest.isEqual(hash(presented).getBytes(StandardCharsets.US_ASCII),
-                hash(expected).getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(digest(presented), digest(expected));
+    }
+
+    private static byte[] digest(String text) {
+        return SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -27,8 +27,8 @@ public class KeyRegistry {
     public static final String CHANNEL = "consent_keys";
     private static final Logger LOG = Logger.getLogger(KeyRegistry.class);
 
-    /** A live key. */
-    public record KeyInfo(String id, String organizationId, String secretHash, Set<String> scopes) {
+    /** A live key; {@code secretHash} is the SHA-256 of its secret. */
+    public record KeyInfo(String id, String organizationId, byte[] secretHash, Set<String> scopes) {
     }
 
     private record Snapshot(Map<String, KeyInfo> keys, Map<String, Set<String>> origins) {
@@ -77,8 +77,9 @@ public class KeyRegistry {
                         .map(orgRows -> {
                             Map<String, KeyInfo> keys = new HashMap<>();
                             for (Row r : keyRows) {
-                                keys.put(r.getString(0), new KeyInfo(r.getString(0), r.getString(1), r.getString(2),
-                                        Set.of(r.getString(3).trim().split("\\s+"))));
+                                keys.put(r.getString(0),
+                                        new KeyInfo(r.getString(0), r.getString(1), ApiKeys.hashBytes(r.getString(2)),
+                                                Set.of(r.getString(3).trim().split("\\s+"))));
                             }
                             Map<String, Set<String>> origins = new HashMap<>();
                             for (Row r : orgRows) {

@@ -1,0 +1,201 @@
+package io.consentvault.state.rest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.consentvault.ingest.model.BoundedKey;
+import io.consentvault.ingest.model.Formats;
+import io.consentvault.platform.http.Accept;
+import io.consentvault.platform.problem.FieldError;
+import io.consentvault.platform.problem.Problem;
+import io.consentvault.platform.problem.ProblemException;
+import io.consentvault.platform.problem.ProblemMappers;
+import io.consentvault.state.cache.CachedUser;
+import io.consentvault.state.cache.StateCache;
+import io.consentvault.state.cache.UserJson;
+import io.consentvault.state.model.ConsentState;
+import io.consentvault.state.repository.StateRepository;
+import io.consentvault.state.repository.StateWriter.UserKey;
+import io.consentvault.tenancy.Scope;
+import io.consentvault.tenancy.auth.Authenticator;
+import io.consentvault.tenancy.auth.Caller;
+import io.consentvault.tenancy.auth.KeyRegistry.KeyInfo;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The two reads edge proxies make on every page view, {@code GET /v1/consents/users/{user_id}} (also {@code ?at=})
+ * and {@code GET /v1/consents/users/{user_id}/purposes/{purpose_id}}, answered on the router, on the event loop. A
+ * cache hit is a map lookup and bytes prepared at commit; the REST layer around it (request scope, filters, context
+ * capture, writer selection) cost as much again, so these routes skip it, with the same authentication
+ * ({@link Authenticator}), problem answers ({@link ProblemMappers#send}) and content negotiation ({@link Accept}).
+ * {@code META-INF/openapi.yaml} describes them. The other user routes are {@link UserResource}'s.
+ */
+@ApplicationScoped
+public class LatestStateRoutes {
+
+    static final String USER = "/v1/consents/users/:user_id";
+    static final String PURPOSE = "/v1/consents/users/:user_id/purposes/:purpose_id";
+
+    private final Authenticator authenticator;
+    private final StateCache cache;
+    private final StateRepository states;
+    private final ObjectMapper mapper;
+    private final Timer userTimer;
+    private final Timer decisionTimer;
+
+    public LatestStateRoutes(Authenticator authenticator, StateCache cache, StateRepository states,
+            ObjectMapper mapper, MeterRegistry registry) {
+        this.authenticator = authenticator;
+        this.cache = cache;
+        this.states = states;
+        this.mapper = mapper;
+        this.userTimer = UserResource.timer(registry, "user");
+        this.decisionTimer = UserResource.timer(registry, "decision");
+    }
+
+    /** A purpose decision: true, false, or null when none is known. */
+    @RegisterForReflection
+    public record PurposeDecision(String userId, String purpose, Boolean enabled, Boolean enabledLi,
+            Instant updatedAt) {
+    }
+
+    void register(@Observes Router router) {
+        // after CORS preflights (order -90), before the REST layer
+        router.route(USER).order(-10).method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(rc -> guard(rc, this::user));
+        router.route(PURPOSE).order(-10).method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(rc -> guard(rc, this::purpose));
+        router.route(PURPOSE).order(-9).handler(this::onlyGet);
+    }
+
+    private void user(RoutingContext rc, UserKey key) {
+        HttpServerRequest request = rc.request();
+        String ifNoneMatch = request.getHeader("If-None-Match");
+        String at = query(request, "at");
+        if (at != null) {
+            Instant instant = Formats.parseDateTime(at);
+            if (instant == null) {
+                throw ProblemException.invalid(List.of(FieldError.query("at", "must be an RFC 3339 date-time")));
+            }
+            whenLoaded(rc, states.stateAt(key.organizationId(), key.userKey(), instant), state -> {
+                if (state == null) {
+                    throw ProblemException.notFound("no consent known for this user at that instant");
+                }
+                send(rc.response(), UserJson.cached(key.organizationId(), state), ifNoneMatch);
+            });
+            return;
+        }
+        long start = System.nanoTime();
+        whenLoaded(rc, cache.get(key), entry -> {
+            send(rc.response(), entry, ifNoneMatch);
+            userTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        });
+    }
+
+    private void purpose(RoutingContext rc, UserKey key) {
+        String userId = rc.pathParam("user_id");
+        String purposeId = rc.pathParam("purpose_id");
+        long start = System.nanoTime();
+        whenLoaded(rc, cache.get(key), entry -> {
+            ConsentState.Decision d = entry.exists()
+                    ? entry.state().purposes().getOrDefault(purposeId, ConsentState.Decision.NONE)
+                    : ConsentState.Decision.NONE;
+            byte[] json = json(new PurposeDecision(userId, purposeId, d.consent().value(),
+                    d.legitimateInterest().value(), d.updatedAt()));
+            rc.response().putHeader("Content-Type", "application/json").end(Buffer.buffer(json));
+            decisionTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        });
+    }
+
+    /** Negotiation, then the key, then the user it may read; every failure answered as a problem. */
+    private void guard(RoutingContext rc, BiConsumer<RoutingContext, UserKey> route) {
+        HttpServerRequest request = rc.request();
+        try {
+            if (!Accept.json(request.getHeader("Accept"))) {
+                throw new ProblemException(
+                        Problem.of(406, "Not Acceptable", "only application/json answers are available"));
+            }
+            KeyInfo key = authenticator.key(request, Scope.CONSENTS_READ);
+            String organization = query(request, "organization_id");
+            if (organization != null && !organization.equals(key.organizationId())) {
+                throw Caller.forbiddenOrganization(
+                        FieldError.query("organization_id", "is not the organization of this key"));
+            }
+            route.accept(rc, new UserKey(key.organizationId(), BoundedKey.of(rc.pathParam("user_id"))));
+        } catch (RuntimeException e) {
+            ProblemMappers.send(rc.response(), e, mapper);
+        }
+    }
+
+    /** Answers at once when the value is in memory; else when it arrives (503 when the database is away). */
+    private <T> void whenLoaded(RoutingContext rc, CompletableFuture<T> value, java.util.function.Consumer<T> answer) {
+        if (value.isDone() && !value.isCompletedExceptionally()) {
+            answer.accept(value.join());
+            return;
+        }
+        value.whenComplete((v, failure) -> {
+            try {
+                if (failure != null) {
+                    ProblemMappers.send(rc.response(), failure, mapper);
+                    return;
+                }
+                answer.accept(v);
+            } catch (RuntimeException e) {
+                ProblemMappers.send(rc.response(), e, mapper);
+            }
+        });
+    }
+
+    private static void send(HttpServerResponse response, CachedUser entry, String ifNoneMatch) {
+        if (!entry.exists()) {
+            throw ProblemException.notFound("no consent known for this user");
+        }
+        response.putHeader("ETag", entry.etag());
+        if (ifNoneMatch != null && (ifNoneMatch.equals(entry.etag()) || ifNoneMatch.equals("W/" + entry.etag())
+                || ifNoneMatch.trim().equals("*") || ifNoneMatch.contains(entry.etag()))) {
+            response.setStatusCode(304).end();
+            return;
+        }
+        response.putHeader("Content-Type", "application/json").putHeader("Cache-Control", "private, no-cache")
+                .end(Buffer.buffer(entry.json()));
+    }
+
+    private void onlyGet(RoutingContext rc) {
+        rc.response().putHeader("Allow", "GET, HEAD, OPTIONS");
+        if (rc.request().method() == HttpMethod.OPTIONS) {
+            rc.response().setStatusCode(204).end();
+            return;
+        }
+        ProblemMappers.send(rc.response(), new ProblemException(
+                Problem.of(405, "Method Not Allowed", "method not allowed on this resource")), mapper);
+    }
+
+    private static String query(HttpServerRequest request, String name) {
+        return request.query() == null ? null : request.getParam(name);
+    }
+
+    private byte[] json(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
