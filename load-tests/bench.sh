@@ -10,13 +10,16 @@
 # last 20 days, inserted in SQL in chunks of 1M, then vacuumed), to show the figures with a large table; allow ~10 more
 # minutes for it.
 #
-# Settings (environment): SEED_EVENTS (0), DURATION (10s), WARMUP (30s: the JIT needs that long to settle on 2 cores), POPULATION (10000), OUT (load-tests/target/bench.json).
+# Settings (environment): SEED_EVENTS (0), DURATION (10s), WARMUP (30s: the JIT needs that long to settle on 2 cores),
+# INGEST_WARMUP (60s: the service's ingest path keeps a C2 compiler thread busy for about a minute of load),
+# POPULATION (10000), OUT (load-tests/target/bench.json).
 set -euo pipefail
 cd "$(dirname "$0")"
 HERE=$(pwd)
 ROOT=$(cd .. && pwd)
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-30s}
+INGEST_WARMUP=${INGEST_WARMUP:-60s}
 POPULATION=${POPULATION:-10000}
 SEED_EVENTS=${SEED_EVENTS:-0}
 OUT=${OUT:-$HERE/target/bench.json}
@@ -44,7 +47,7 @@ run() {
   R_P99=$(echo "$line" | sed 's/.*p99_ms=\([0-9.]*\).*/\1/')
   echo "  $name: $R_RPS req/s, p50 $R_P50 ms, p99 $R_P99 ms ($R_NON2XX non-2xx of $R_REQ)" >&2
 }
-warm() { env "${@:3}" wrk -t1 -c64 -d"$WARMUP" -s "$HERE/wrk/$1" "$2" >/dev/null; }
+warm() { env "${@:3}" wrk -t1 -c64 -d"${WARM_FOR:-$WARMUP}" -s "$HERE/wrk/$1" "$2" >/dev/null; }
 
 echo "== packaging" >&2
 (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
@@ -101,10 +104,21 @@ if [ "$SEED_EVENTS" -gt 0 ]; then
       FROM generate_series($from, $(( to - 1 ))) g"
     echo "  $to" >&2
   done
-  PGPASSWORD=consent "$PSQL" -q -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -c "VACUUM (ANALYZE) events"
-  echo "  events stored: $(PGPASSWORD=consent "$PSQL" -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -tAc 'SELECT count(*) FROM events')" >&2
+  # their latest state too: one row per seeded user, as the service would have written it
+  PGPASSWORD=consent "$PSQL" -q -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -c "
+    INSERT INTO consent_state (organization_id, user_key, user_id, decisions, created_at, updated_at, version)
+    SELECT 'bench', 'seed-u-' || g, 'seed-u-' || g,
+           ('{\"c\":[\"FR\",0],\"p\":{\"ads\":[false,0,null,-1],\"analytics\":[true,0,null,-1]},\"s\":[['
+             || (extract(epoch from now())::bigint * 1000000) || ',' || (extract(epoch from now())::bigint * 1000000)
+             || ',\"seed-' || g || '\"]],\"v\":{}}')::jsonb,
+           now() - interval '20 days', now(), 10
+    FROM generate_series(0, $(( SEED_EVENTS < 1000000 ? SEED_EVENTS - 1 : 999999 ))) g"
+  PGPASSWORD=consent "$PSQL" -q -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -c "VACUUM (ANALYZE) events" \
+    -c "VACUUM (ANALYZE) consent_state"
+  echo "  events stored: $(PGPASSWORD=consent "$PSQL" -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -tAc 'SELECT count(*) FROM events'),"\
+    "users: $(PGPASSWORD=consent "$PSQL" -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -tAc 'SELECT count(*) FROM consent_state')" >&2
 fi
-warm post.lua "$SVC" "${AUTH[@]}"
+WARM_FOR=$INGEST_WARMUP warm post.lua "$SVC" "${AUTH[@]}"
 env "${AUTH[@]}" wrk -t1 -c4 -d10s -s "$HERE/wrk/batch.lua" "$SVC" >/dev/null # the batch path has code of its own
 # the warm-up's events are not counted; let its last commits land first
 for _ in $(seq 1 50); do [ "$(curl -sf "$SVC/q/metrics" | awk '/^consent_ingest_lane_depth/ {s+=$2} END {print s+0}')" = 0 ] && break; sleep 0.1; done

@@ -4,6 +4,7 @@ import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.doIf;
 import static io.gatling.javaapi.core.CoreDsl.doIfOrElse;
 import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.feed;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -19,6 +20,10 @@ import io.gatling.javaapi.http.HttpProtocolBuilder;
 
 /** The requests of the simulations: an SDK posting a consent event, an edge proxy asking, a batch upload. */
 final class Scenarios {
+
+    /** The group of the requests the p99 assertions judge; {@link #WARM_UP} requests are only counted for failures. */
+    static final String MEASURED = "measured";
+    static final String WARM_UP = "warm-up";
 
     private Scenarios() {
     }
@@ -52,25 +57,36 @@ final class Scenarios {
             + " {\"action\": \"#{action}\", \"vendor\": \"755\"}], \"source\": {\"type\": \"web\"}}";
 
     static ScenarioBuilder sdk() {
-        return scenario("SDK posts a consent event").feed(sdkUsers())
+        return sdk(MEASURED);
+    }
+
+    /** SDK posts, their requests in the group {@code phase}. */
+    static ScenarioBuilder sdk(String phase) {
+        return scenario("SDK posts a consent event (" + phase + ")").group(phase).on(feed(sdkUsers())
                 .exec(http("post event").post("/v1/consents/events").header("Idempotency-Key", "#{key}")
                         .body(StringBody(EVENT)).check(status().is(201)))
                 .exec(doIf("#{retry}").then(exec(http("retry event").post("/v1/consents/events")
-                        .header("Idempotency-Key", "#{key}").body(StringBody(EVENT)).check(status().is(200)))));
+                        .header("Idempotency-Key", "#{key}").body(StringBody(EVENT)).check(status().is(200))))));
     }
 
-    static ScenarioBuilder edge() {
-        return scenario("Edge proxy asks").feed(lookups())
+    /** Edge proxy reads, their requests in the group {@code phase}. */
+    static ScenarioBuilder edge(String phase) {
+        return scenario("Edge proxy asks (" + phase + ")").group(phase).on(feed(lookups())
                 .doIfOrElse(session -> session.getInt("kind") < 6).then(exec(http("user").get(
                         "/v1/consents/users/#{user}").check(status().in(200, 404))))
                 .orElse(doIfOrElse(session -> session.getInt("kind") < 9).then(exec(http("decision").get(
                         "/v1/consents/users/#{user}/purposes/analytics").check(status().is(200))))
                         .orElse(exec(http("bulk lookup").post("/v1/consents/users/lookup").body(StringBody(
                                 "{\"user_ids\": [\"#{user}\", \"u-1\", \"u-2\", \"u-3\", \"ghost\"]}"))
-                                .check(status().is(200)))));
+                                .check(status().is(200))))));
     }
 
     static ScenarioBuilder batches() {
+        return batches(MEASURED);
+    }
+
+    /** Batch uploads of 100 events, in the group {@code phase}. */
+    static ScenarioBuilder batches(String phase) {
         StringBuilder body = new StringBuilder("[");
         for (int i = 0; i < 100; i++) {
             body.append(i == 0 ? "" : ",").append("{\"organization_id\": \"").append(Settings.ORG)
@@ -78,8 +94,9 @@ final class Scenarios {
                     .append("\"}, \"events\": [{\"action\": \"consent.given\", \"purpose\": \"analytics\"}]}");
         }
         String events = body.append(']').toString();
-        return scenario("Batch upload").exec(session -> session.set("batch", UUID.randomUUID().toString()))
-                .exec(http("batch").post("/v1/consents/events/batch").body(StringBody(events))
-                        .check(status().is(200)));
+        return scenario("Batch upload (" + phase + ")").group(phase).on(
+                exec(session -> session.set("batch", UUID.randomUUID().toString()))
+                        .exec(http("batch").post("/v1/consents/events/batch").body(StringBody(events))
+                                .check(status().is(200))));
     }
 }
