@@ -24,8 +24,10 @@ public interface IngestConfig {
     int batchSize();
 
     /**
-     * Longest time an event waits for company before its lane flushes. An idle lane flushes at once; under load the
-     * next batch gathers while the previous one commits, so this only bounds the wait for a half-full batch.
+     * Longest time an event waits for company before its lane flushes. While a lane commits, the next batch gathers
+     * and flushes as soon as the commit is done; an idle lane waits this long for more events, which adds this much to
+     * a lone event's acknowledgement (0 flushes at once: measured on 2 cores, a lone event's ack 1.9 ms instead of
+     * 4.4 ms, but 16 concurrent clients got 2,400 acks/s instead of 2,900).
      */
     @WithDefault("PT0.002S")
     Duration maxWait();

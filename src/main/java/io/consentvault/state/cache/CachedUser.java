@@ -3,18 +3,65 @@ package io.consentvault.state.cache;
 import io.consentvault.state.model.ConsentState;
 
 /**
- * One cache entry: the user's state, its answer already serialized, and the answer's ETag, so that a hit writes
- * bytes without building anything. {@link #MISSING} stands for a user with no state (a 404 kept in the cache).
+ * One cache entry: the user's state, and its answer (the serialized {@code user} object and its ETag) written on the
+ * first read and kept, so that later hits write bytes without building anything. A state committed by this replica
+ * is not serialized until someone asks for it: most states written are never read before they change again.
+ * {@link #MISSING} stands for a user with no state (a 404 kept in the cache). Thread-safe: two first readers may both
+ * write the answer; they write the same bytes.
  */
-public record CachedUser(ConsentState state, byte[] json, String etag) {
+public final class CachedUser {
 
-    public static final CachedUser MISSING = new CachedUser(null, null, null);
+    public static final CachedUser MISSING = new CachedUser(null, null);
+
+    /** The answer of an entry: the bytes of the user object and its ETag. */
+    private record Answer(byte[] json, String etag) {
+    }
+
+    private final String organizationId;
+    private final ConsentState state;
+    private volatile Answer answer;
+
+    CachedUser(String organizationId, ConsentState state) {
+        this.organizationId = organizationId;
+        this.state = state;
+    }
 
     public boolean exists() {
         return state != null;
     }
 
+    public ConsentState state() {
+        return state;
+    }
+
+    /** The user object of the batch export, as bytes (only for an entry that {@link #exists()}). */
+    public byte[] json() {
+        return answer().json();
+    }
+
+    public String etag() {
+        return answer().etag();
+    }
+
+    private Answer answer() {
+        Answer a = answer;
+        if (a == null) {
+            byte[] json = UserJson.write(organizationId, state);
+            a = new Answer(json, UserJson.etag(json, state));
+            answer = a;
+        }
+        return a;
+    }
+
+    /**
+     * What the entry will hold once read, in bytes, estimated from the state (the cache is bounded before the answer
+     * is written): the fixed fields, the ids twice, ~48 bytes a purpose and ~8 a vendor, and the objects around them.
+     */
     int weight() {
-        return json == null ? 64 : json.length + 160;
+        if (state == null) {
+            return 64;
+        }
+        return 480 + state.userId().length() * 2 + organizationId.length() + state.purposes().size() * 48
+                + state.vendors().size() * 8 + (state.tcfcs().value() == null ? 0 : state.tcfcs().value().length());
     }
 }

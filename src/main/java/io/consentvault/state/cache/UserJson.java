@@ -25,13 +25,17 @@ public final class UserJson {
     private UserJson() {
     }
 
+    /** A cache entry for this state; its bytes are written when first read. */
     public static CachedUser cached(String organizationId, ConsentState state) {
-        byte[] json = write(organizationId, state);
+        return new CachedUser(organizationId, state);
+    }
+
+    /** The ETag of an answer: its checksum, length and the state's version. */
+    static String etag(byte[] json, ConsentState state) {
         CRC32C crc = new CRC32C();
         crc.update(json);
-        String etag = "\"" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(json.length) + "-v"
+        return "\"" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(json.length) + "-v"
                 + state.version() + "\"";
-        return new CachedUser(state, json, etag);
     }
 
     public static byte[] write(String organizationId, ConsentState s) {
