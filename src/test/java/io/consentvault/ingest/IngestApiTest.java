@@ -86,6 +86,51 @@ class IngestApiTest {
     }
 
     @Test
+    void theEventRouteNegotiatesLikeEveryRoute() {
+        String org = Events.unique("org-negotiate");
+        Api.as(org).contentType("application/json; charset=UTF-8").body(Events.event(org, "u"))
+                .when().post("/v1/consents/events").then().statusCode(201);
+        Api.as(org).contentType(ContentType.JSON).accept("text/html").body(Events.event(org, "u"))
+                .when().post("/v1/consents/events").then().statusCode(406).contentType("application/problem+json");
+        Api.as(org).noContentType().body(Events.event(org, "u").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .when().post("/v1/consents/events").then().statusCode(415);
+        io.restassured.RestAssured.given().contentType(ContentType.JSON).body(Events.event(org, "u"))
+                .when().post("/v1/consents/events").then().statusCode(401).header("WWW-Authenticate", "Bearer");
+        Api.as(org).when().get("/v1/consents/events").then().statusCode(405).header("Allow", "POST, OPTIONS")
+                .contentType("application/problem+json");
+        Api.as(org).contentType(ContentType.JSON).header("Idempotency-Key", "").body(Events.event(org, "u"))
+                .when().post("/v1/consents/events").then().statusCode(400)
+                .body("errors[0].header", equalTo("Idempotency-Key"));
+        // only the valid posts were stored
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM events WHERE organization_id = ?", org));
+    }
+
+    @Test
+    void aClientIdIsAnsweredEscapedAndLocatedEncoded() {
+        String org = Events.unique("org-client-id");
+        String id = "a\\\"b/c d\u00e9"; // a, backslash, quote, b, slash, space, an accent
+        String json = Events.event(org, "u").replaceFirst("\\{",
+                java.util.regex.Matcher.quoteReplacement("{\"id\": \"a\\\\\\\"b/c d\u00e9\", "));
+        Api.as(org).contentType(ContentType.JSON).body(json).when().post("/v1/consents/events").then()
+                .statusCode(201).body("id", equalTo(id))
+                .header("Location", equalTo("/v1/consents/events/a%5C%22b%2Fc%20d%C3%A9"));
+        Api.as(org).contentType(ContentType.JSON).body(json).when().post("/v1/consents/events").then()
+                .statusCode(200).header("Idempotent-Replayed", "true").body("id", equalTo(id));
+    }
+
+    @Test
+    void aChunkedBodyPastTheLimitIsRefusedAndNotStored() {
+        String org = Events.unique("org-chunked");
+        String big = "{\"organization_id\": \"" + org + "\", \"user\": {\"id\": \"u\"}, \"events\": [],"
+                + " \"notice_id\": \"" + "x".repeat(1024 * 1024) + "\"}";
+        java.io.InputStream chunked = new java.io.ByteArrayInputStream(
+                big.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Api.as(org).contentType(ContentType.JSON).body(chunked).when().post("/v1/consents/events").then()
+                .statusCode(413);
+        assertEquals(0, TestDatabase.count("SELECT count(*) FROM events WHERE organization_id = ?", org));
+    }
+
+    @Test
     void bodiesOverOneMebibyteAre413() {
         String big = "{\"organization_id\": \"o\", \"user\": {}, \"events\": [], \"notice_id\": \""
                 + "x".repeat(1024 * 1024) + "\"}";

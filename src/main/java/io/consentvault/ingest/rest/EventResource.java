@@ -1,6 +1,5 @@
 package io.consentvault.ingest.rest;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,17 +13,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.consentvault.ingest.batch.IngestResult;
 import io.consentvault.ingest.model.RequestContext;
 import io.consentvault.ingest.repository.EventReadRepository;
 import io.consentvault.ingest.service.BatchOutcome;
@@ -39,7 +35,10 @@ import io.consentvault.tenancy.auth.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
-/** Consent events in: one, or a batch; and one stored event out. Maps HTTP only; the service decides. */
+/**
+ * Consent events in by the batch, and one stored event out (a single event comes in by {@link EventPostRoute}). Maps
+ * HTTP only; the service decides.
+ */
 @SecurityRequirement(name = "apiKey")
 @APIResponse(responseCode = "401", description = "Missing, unknown or revoked API key")
 @APIResponse(responseCode = "403", description = "The key lacks the scope, or names another organization")
@@ -68,29 +67,6 @@ public class EventResource {
         this.mapper = mapper;
     }
 
-    /** The answer to an accepted event. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
-    public record Accepted(String id, Instant receivedAt) {
-    }
-
-    @POST
-    @Scope(Scope.EVENTS_WRITE)
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Record one consent event", description = "Answers once the event is committed.")
-    @RequestBody(description = "One event, as in the consent event schema")
-    @APIResponse(responseCode = "201", description = "Stored")
-    @APIResponse(responseCode = "200", description = "A retry of an event already stored (Idempotent-Replayed: true)")
-    @APIResponse(responseCode = "400", description = "Invalid event (problem+json naming each field)")
-    @APIResponse(responseCode = "413", description = "Body over the limit")
-    @APIResponse(responseCode = "415", description = "Not application/json")
-    @APIResponse(responseCode = "503", description = "Cannot take more now; nothing stored (Retry-After)")
-    public Uni<Response> post(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @HeaderParam(HttpHeaders.USER_AGENT) String userAgent, HttpServerRequest request) {
-        RequestContext context = context(request, userAgent, idempotencyKey);
-        return service.ingestOne(body, context, caller.organizationId()).map(EventResource::answer);
-    }
-
     @POST
     @Scope(Scope.EVENTS_WRITE)
     @Path("/batch")
@@ -102,7 +78,7 @@ public class EventResource {
     public Uni<BatchOutcome> batch(byte[] body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @HeaderParam(HttpHeaders.USER_AGENT) String userAgent, HttpServerRequest request) {
-        RequestContext context = context(request, userAgent, idempotencyKey);
+        RequestContext context = context(clientAddress, request, userAgent, idempotencyKey);
         List<JsonInput.Element> elements = contentType != null && contentType.toLowerCase().startsWith(NDJSON)
                 ? JsonInput.readLines(body)
                 : JsonInput.readArray(body);
@@ -122,7 +98,9 @@ public class EventResource {
                 .orElseThrow(() -> ProblemException.notFound("no event with this id")));
     }
 
-    private RequestContext context(HttpServerRequest request, String userAgent, String idempotencyKey) {
+    /** The request's receive time, client address, user agent and idempotency key (400 for a key out of bounds). */
+    static RequestContext context(ClientAddress clientAddress, HttpServerRequest request, String userAgent,
+            String idempotencyKey) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
             throw ProblemException.invalid(List.of(FieldError.header("Idempotency-Key",
                     "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters")));
@@ -130,17 +108,7 @@ public class EventResource {
         return new RequestContext(IngestService.now(), clientAddress.stored(request), userAgent, idempotencyKey);
     }
 
-    private static Response answer(IngestResult result) {
-        Accepted body = new Accepted(result.id(), result.receivedAt());
-        if (result.replayed()) {
-            return Response.ok(body).header("Idempotent-Replayed", "true").build();
-        }
-        // relative, as the contract shows it (Response.created would make it absolute)
-        return Response.status(Response.Status.CREATED).header("Location", "/v1/consents/events/" + encode(result.id()))
-                .entity(body).build();
-    }
-
-    private static String encode(String id) {
+    static String encode(String id) {
         return java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -21,6 +21,8 @@ import io.vertx.pgclient.PgException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final Problem NOT_JSON = Problem
+            .invalid(java.util.List.of(FieldError.at("", "body is not valid JSON")));
     private static final ProblemException DATABASE_AWAY = ProblemException
             .unavailable("the database cannot be reached; retry shortly", 1);
 
@@ -33,7 +35,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        return respond(Problem.invalid(java.util.List.of(FieldError.at("", "body is not valid JSON")))).build();
+        return respond(NOT_JSON).build();
     }
 
     @ServerExceptionMapper
@@ -76,6 +78,8 @@ public class ProblemMappers {
         if (failure instanceof ProblemException e) {
             problem = e.problem();
             e.headers().forEach(response::putHeader);
+        } else if (failure instanceof JsonProcessingException) {
+            problem = NOT_JSON;
         } else if (databaseAway(failure)) {
             problem = DATABASE_AWAY.problem();
             DATABASE_AWAY.headers().forEach(response::putHeader);
@@ -90,6 +94,17 @@ public class ProblemMappers {
         }
         response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
                 .end(Buffer.buffer(body));
+    }
+
+    /** A method the route does not have: 405 naming the ones it has (OPTIONS is answered 204 with them). */
+    public static void notAllowed(io.vertx.ext.web.RoutingContext rc, String allow, ObjectMapper mapper) {
+        rc.response().putHeader("Allow", allow);
+        if (rc.request().method() == io.vertx.core.http.HttpMethod.OPTIONS) {
+            rc.response().setStatusCode(204).end();
+            return;
+        }
+        send(rc.response(), new ProblemException(
+                Problem.of(405, "Method Not Allowed", "method not allowed on this resource")), mapper);
     }
 
     /** The database could not be reached (connection refused or lost, server shutting down or out of resources). */

@@ -82,7 +82,7 @@ public class LatestStateRoutes {
                 .handler(rc -> guard(rc, this::user));
         router.route(PURPOSE).order(-10).method(HttpMethod.GET).method(HttpMethod.HEAD)
                 .handler(rc -> guard(rc, this::purpose));
-        router.route(PURPOSE).order(-9).handler(this::onlyGet);
+        router.route(PURPOSE).order(-9).handler(rc -> ProblemMappers.notAllowed(rc, "GET, HEAD, OPTIONS", mapper));
     }
 
     private void user(RoutingContext rc, UserKey key) {
@@ -175,16 +175,6 @@ public class LatestStateRoutes {
         }
         response.putHeader("Content-Type", "application/json").putHeader("Cache-Control", "private, no-cache")
                 .end(Buffer.buffer(entry.json()));
-    }
-
-    private void onlyGet(RoutingContext rc) {
-        rc.response().putHeader("Allow", "GET, HEAD, OPTIONS");
-        if (rc.request().method() == HttpMethod.OPTIONS) {
-            rc.response().setStatusCode(204).end();
-            return;
-        }
-        ProblemMappers.send(rc.response(), new ProblemException(
-                Problem.of(405, "Method Not Allowed", "method not allowed on this resource")), mapper);
     }
 
     private static String query(HttpServerRequest request, String name) {
