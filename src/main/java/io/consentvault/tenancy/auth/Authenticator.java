@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -95,28 +96,33 @@ public class Authenticator {
         return new ProblemException(Problem.of(401, "Unauthenticated", detail), Map.of("WWW-Authenticate", "Bearer"));
     }
 
-    /** A token bucket; synchronized, never held for more than a few instructions. */
+    /**
+     * A token bucket kept as one number, the theoretical arrival time of the next request (GCRA): a request passes
+     * when that time is at most {@code burst - 1} intervals ahead of now, and moves it one interval on. Lock-free: every
+     * event loop takes from the same key's bucket on every request, and a contended monitor cost more than the check.
+     */
     static final class TokenBucket {
-        private final double perNano;
-        private final double capacity;
-        private double tokens;
-        private long last = System.nanoTime();
+        private final long interval;
+        private final long tolerance;
+        private final AtomicLong next;
 
         TokenBucket(int perSecond, int burst) {
-            this.perNano = perSecond / 1e9;
-            this.capacity = Math.max(1, burst);
-            this.tokens = capacity;
+            this.interval = 1_000_000_000L / Math.max(1, perSecond);
+            this.tolerance = interval * (Math.max(1, burst) - 1L);
+            this.next = new AtomicLong(System.nanoTime());
         }
 
-        synchronized boolean take() {
+        boolean take() {
             long now = System.nanoTime();
-            tokens = Math.min(capacity, tokens + (now - last) * perNano);
-            last = now;
-            if (tokens < 1) {
-                return false;
+            while (true) {
+                long at = next.get();
+                if (at - now > tolerance) {
+                    return false;
+                }
+                if (next.compareAndSet(at, Math.max(at, now) + interval)) {
+                    return true;
+                }
             }
-            tokens -= 1;
-            return true;
         }
     }
 }
