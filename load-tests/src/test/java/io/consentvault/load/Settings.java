@@ -25,7 +25,7 @@ final class Settings {
     static final double RETRY_SHARE = Double.parseDouble(System.getProperty("retryShare", "0.05"));
     /** -DlookupRate: lookups per second in EdgeLookup and Mixed. */
     static final double LOOKUP_RATE = Double.parseDouble(System.getProperty("lookupRate", "1000"));
-    /** -DwarmupSeconds: EdgeLookup and Mixed first run their traffic this long, outside the p99 assertion. */
+    /** -DwarmupSeconds: every simulation first runs its traffic this long, outside the p99 assertion. */
     static final int WARMUP_SECONDS = Integer.getInteger("warmupSeconds", 15);
     /** -DlookupSeconds: how long EdgeLookup and Mixed are measured. */
     static final int LOOKUP_SECONDS = Integer.getInteger("lookupSeconds", 30);
