@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import io.consentvault.ingest.IngestConfig;
 import io.consentvault.ingest.model.ConsentEvent;
+import io.consentvault.platform.db.DatabaseFailures;
 import io.consentvault.state.cache.StateCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -253,8 +254,9 @@ public class Lanes {
                     return Future.succeededFuture();
                 }
                 Throwable failure = ar.cause();
+                boolean transientFailure = DatabaseFailures.transientFailure(failure);
                 boolean inTime = System.nanoTime() - start + backoffMs * 1_000_000 < config.retryFor().toNanos();
-                if (isTransient(failure) && inTime) {
+                if (transientFailure && inTime) {
                     retries.increment();
                     LOG.warnf("lane %d: batch of %d not written (%s), retrying in %d ms", index, batch.size(),
                             describe(failure), backoffMs);
@@ -263,14 +265,14 @@ public class Lanes {
                             .onComplete(later));
                     return later.future();
                 }
-                if (!isTransient(failure) && batch.size() > 1) {
+                if (!transientFailure && batch.size() > 1) {
                     LOG.errorf("lane %d: batch of %d refused by the database (%s), writing one by one", index,
                             batch.size(), describe(failure));
                     return one(batch, 0, start, again);
                 }
                 LOG.errorf("lane %d: batch of %d failed: %s", index, batch.size(), describe(failure));
                 batch.forEach(p -> p.result().completeExceptionally(
-                        isTransient(failure) ? new DatabaseUnavailableException(failure) : failure));
+                        transientFailure ? new DatabaseUnavailableException(failure) : failure));
                 return Future.succeededFuture();
             });
         }
@@ -296,15 +298,5 @@ public class Lanes {
             return failure.getClass().getSimpleName() + ": " + failure.getMessage(); // connection trouble: no row data
         }
         return failure.getClass().getName();
-    }
-
-    /** Connection trouble, a server going down or up, serialization failures and deadlocks pass; bad data does not. */
-    static boolean isTransient(Throwable failure) {
-        if (failure instanceof PgException pg) {
-            String state = pg.getSqlState();
-            return state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("40001")
-                    || state.equals("40P01") || state.startsWith("53"));
-        }
-        return failure instanceof io.vertx.core.VertxException || failure instanceof java.io.IOException;
     }
 }

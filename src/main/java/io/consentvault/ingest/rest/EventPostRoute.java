@@ -1,7 +1,6 @@
 package io.consentvault.ingest.rest;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,10 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentvault.ingest.batch.IngestResult;
 import io.consentvault.ingest.model.RequestContext;
 import io.consentvault.ingest.service.IngestService;
-import io.consentvault.platform.http.Accept;
 import io.consentvault.platform.http.ClientAddress;
-import io.consentvault.platform.problem.Problem;
-import io.consentvault.platform.problem.ProblemException;
+import io.consentvault.platform.http.Negotiation;
 import io.consentvault.platform.problem.ProblemMappers;
 import io.consentvault.tenancy.Scope;
 import io.consentvault.tenancy.auth.Authenticator;
@@ -68,14 +65,8 @@ public class EventPostRoute {
     private void post(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         try {
-            if (!json(request.getHeader("Content-Type"))) {
-                throw new ProblemException(Problem.of(415, "Unsupported Media Type",
-                        "unsupported content type; send application/json"));
-            }
-            if (!Accept.json(request.getHeader("Accept"))) {
-                throw new ProblemException(
-                        Problem.of(406, "Not Acceptable", "only application/json answers are available"));
-            }
+            Negotiation.requireJsonBody(request.getHeader("Content-Type"));
+            Negotiation.requireJsonAnswer(request.getHeader("Accept"));
             KeyInfo key = authenticator.key(request, Scope.EVENTS_WRITE);
             RequestContext context = EventResource.context(clientAddress, request, request.getHeader("User-Agent"),
                     request.getHeader("Idempotency-Key"));
@@ -99,14 +90,5 @@ public class EventPostRoute {
             rc.response().setStatusCode(201).putHeader("Location", PATH + "/" + EventResource.encode(result.id()));
         }
         rc.response().putHeader("Content-Type", "application/json").end(Buffer.buffer(body));
-    }
-
-    private static boolean json(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        int semicolon = contentType.indexOf(';');
-        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
-        return type.toLowerCase(Locale.ROOT).equals("application/json");
     }
 }

@@ -9,9 +9,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.consentvault.platform.db.DatabaseFailures;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.pgclient.PgException;
 
 /**
  * The one place that turns failures into RFC 9457 answers: as REST exception mappers, and through {@link #send} for
@@ -47,9 +47,9 @@ public class ProblemMappers {
         String detail = switch (status) {
             case 404 -> "no such resource";
             case 405 -> "method not allowed on this resource";
-            case 406 -> "only application/json answers are available";
+            case 406 -> io.consentvault.platform.http.Negotiation.NOT_ACCEPTABLE;
             case 413 -> "the request body is larger than the limit";
-            case 415 -> "unsupported content type; send application/json";
+            case 415 -> io.consentvault.platform.http.Negotiation.UNSUPPORTED_TYPE;
             default -> e.getMessage();
         };
         Response.ResponseBuilder builder = respond(Problem.of(status, title, detail));
@@ -63,7 +63,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
-        if (databaseAway(e)) {
+        if (DatabaseFailures.unreachable(e)) {
             return respond(DATABASE_AWAY.problem()).header("Retry-After", "1").build();
         }
         return respond(logUnexpected(e)).build();
@@ -80,7 +80,7 @@ public class ProblemMappers {
             e.headers().forEach(response::putHeader);
         } else if (failure instanceof JsonProcessingException) {
             problem = NOT_JSON;
-        } else if (databaseAway(failure)) {
+        } else if (DatabaseFailures.unreachable(failure)) {
             problem = DATABASE_AWAY.problem();
             DATABASE_AWAY.headers().forEach(response::putHeader);
         } else {
@@ -105,18 +105,6 @@ public class ProblemMappers {
         }
         send(rc.response(), new ProblemException(
                 Problem.of(405, "Method Not Allowed", "method not allowed on this resource")), mapper);
-    }
-
-    /** The database could not be reached (connection refused or lost, server shutting down or out of resources). */
-    static boolean databaseAway(Throwable failure) {
-        Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause()
-                : failure;
-        if (e instanceof PgException pg) {
-            String state = pg.getSqlState();
-            return state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"));
-        }
-        return e instanceof io.vertx.core.VertxException || e instanceof java.io.IOException;
     }
 
     private static Problem logUnexpected(Throwable e) {

@@ -14,9 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.consentvault.ingest.model.BoundedKey;
 import io.consentvault.ingest.model.Formats;
-import io.consentvault.platform.http.Accept;
+import io.consentvault.platform.http.Negotiation;
 import io.consentvault.platform.problem.FieldError;
-import io.consentvault.platform.problem.Problem;
 import io.consentvault.platform.problem.ProblemException;
 import io.consentvault.platform.problem.ProblemMappers;
 import io.consentvault.state.cache.CachedUser;
@@ -44,7 +43,7 @@ import io.vertx.ext.web.RoutingContext;
  * and {@code GET /v1/consents/users/{user_id}/purposes/{purpose_id}}, answered on the router, on the event loop. A
  * cache hit is a map lookup and bytes prepared at commit; the REST layer around it (request scope, filters, context
  * capture, writer selection) cost as much again, so these routes skip it, with the same authentication
- * ({@link Authenticator}), problem answers ({@link ProblemMappers#send}) and content negotiation ({@link Accept}).
+ * ({@link Authenticator}), problem answers ({@link ProblemMappers#send}) and content negotiation ({@link Negotiation}).
  * {@code META-INF/openapi.yaml} describes them. The other user routes are {@link UserResource}'s.
  */
 @ApplicationScoped
@@ -128,10 +127,7 @@ public class LatestStateRoutes {
     private void guard(RoutingContext rc, BiConsumer<RoutingContext, UserKey> route) {
         HttpServerRequest request = rc.request();
         try {
-            if (!Accept.json(request.getHeader("Accept"))) {
-                throw new ProblemException(
-                        Problem.of(406, "Not Acceptable", "only application/json answers are available"));
-            }
+            Negotiation.requireJsonAnswer(request.getHeader("Accept"));
             KeyInfo key = authenticator.key(request, Scope.CONSENTS_READ);
             String organization = query(request, "organization_id");
             if (organization != null && !organization.equals(key.organizationId())) {
