@@ -95,6 +95,36 @@ class TenancyTest {
     }
 
     @Test
+    void originsAreNormalisedOnWriteAndABadStoredRowNeverStopsTheReload() {
+        String org = Events.unique("org-origins").substring(0, 30);
+        Api.admin().contentType(ContentType.JSON)
+                .body(Map.of("id", org, "name", "Shop", "allowed_origins",
+                        List.of("https://shop.example", "HTTPS://Shop.Example", "https://shop.example")))
+                .when().post("/v1/admin/organizations").then().statusCode(201)
+                .body("allowed_origins", equalTo(List.of("https://shop.example")));
+        // a row written by hand (or by an older version) that the registry cannot read as it expects
+        String broken = Events.unique("org-broken").substring(0, 30);
+        TestDatabase.execute("INSERT INTO organizations (id, name, allowed_origins) VALUES ('" + broken
+                + "', 'Broken', 'https://a.example   https://a.example')");
+        TestDatabase.execute("INSERT INTO api_keys (id, organization_id, name, secret_hash, scopes) VALUES ('"
+                + broken + "', '" + broken + "', 'broken', 'not hex', 'events:write events:write')");
+        try {
+            // every replica keeps reloading: a new key works at once, a revoked one stops at once
+            String key = key(org, "events:write");
+            given().header("Authorization", "Bearer " + key).header("Origin", "https://shop.example")
+                    .contentType(ContentType.JSON).body(event(org, "u")).when().post("/v1/consents/events").then()
+                    .statusCode(201);
+            String id = Api.admin().when().get("/v1/admin/organizations/" + org + "/keys").then().statusCode(200)
+                    .extract().path("[0].id");
+            Api.admin().when().delete("/v1/admin/keys/" + id).then().statusCode(204);
+            given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON).body(event(org, "u"))
+                    .when().post("/v1/consents/events").then().statusCode(401);
+        } finally {
+            TestDatabase.execute("DELETE FROM api_keys WHERE id = '" + broken + "'");
+        }
+    }
+
+    @Test
     void aMissingUnknownOrForgedKeyIs401() {
         String org = "org-auth";
         String key = Api.key(org);

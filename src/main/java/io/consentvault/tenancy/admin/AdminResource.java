@@ -53,6 +53,7 @@ import io.smallrye.mutiny.Uni;
 public class AdminResource {
 
     static final Pattern ORGANIZATION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern ORIGIN = Pattern.compile("https?://[a-z0-9.\\[\\]:-]{1,253}");
 
     private final KeyRegistry registry;
 
@@ -95,14 +96,7 @@ public class AdminResource {
         if (body.name() == null || body.name().isBlank()) {
             throw ProblemException.invalid(List.of(FieldError.at("/name", "is required")));
         }
-        List<String> origins = body.allowedOrigins() == null ? List.of() : body.allowedOrigins();
-        for (int i = 0; i < origins.size(); i++) {
-            String o = origins.get(i);
-            if (o == null || !o.matches("https?://[^/\\s]+")) {
-                throw ProblemException.invalid(List.of(FieldError.at("/allowed_origins/" + i,
-                        "must be an origin such as https://www.example.com")));
-            }
-        }
+        Set<String> origins = origins(body.allowedOrigins());
         return Panache.withTransaction(() -> Organization.<Organization>findById(body.id()).chain(existing -> {
             if (existing != null) {
                 throw new ProblemException(Problem.of(409, "Conflict", "an organization with this id exists"));
@@ -190,6 +184,23 @@ public class AdminResource {
             }
             return Panache.flush().replaceWith(key);
         }).call(AdminResource::announce)).chain(this::reloaded).map(key -> Response.noContent().build());
+    }
+
+    /**
+     * Origins as browsers send them (scheme and host in lower case), each once, in the order given; 400 naming the
+     * first that is not an origin.
+     */
+    static Set<String> origins(List<String> given) {
+        Set<String> origins = new LinkedHashSet<>();
+        for (int i = 0; given != null && i < given.size(); i++) {
+            String o = given.get(i) == null ? null : given.get(i).trim().toLowerCase(java.util.Locale.ROOT);
+            if (o == null || !ORIGIN.matcher(o).matches()) {
+                throw ProblemException.invalid(List.of(FieldError.at("/allowed_origins/" + i,
+                        "must be an origin such as https://www.example.com")));
+            }
+            origins.add(o);
+        }
+        return origins;
     }
 
     /** Inside the transaction: every other replica reloads its keys when the change commits. */

@@ -3,6 +3,7 @@ package io.consentvault.tenancy.auth;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -31,11 +32,14 @@ public class KeyRegistry {
     public record KeyInfo(String id, String organizationId, byte[] secretHash, Set<String> scopes) {
     }
 
-    private record Snapshot(Map<String, KeyInfo> keys, Map<String, Set<String>> origins) {
+    record Snapshot(Map<String, KeyInfo> keys, Map<String, Set<String>> origins) {
     }
 
     private final Pool pool;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+    /** Reloads started, and the number of the one whose snapshot is installed. */
+    private final AtomicLong started = new AtomicLong();
+    private long installed; // guarded by this
 
     public KeyRegistry(Pool pool, PgNotifications notifications) {
         this.pool = pool;
@@ -71,24 +75,57 @@ public class KeyRegistry {
         return false;
     }
 
+    /**
+     * Reads every live key and every organization's origins and installs them, unless a reload that started later has
+     * installed its snapshot already (reloads overlap: an older answer must never bring back a revoked key). A row this
+     * version cannot read is skipped with a warning; it never stops the others from loading.
+     */
     public io.vertx.core.Future<Void> reload() {
+        long generation = started.incrementAndGet();
         return pool.query("SELECT id, organization_id, secret_hash, scopes FROM api_keys WHERE revoked_at IS NULL")
                 .execute().compose(keyRows -> pool.query("SELECT id, allowed_origins FROM organizations").execute()
                         .map(orgRows -> {
-                            Map<String, KeyInfo> keys = new HashMap<>();
-                            for (Row r : keyRows) {
-                                keys.put(r.getString(0),
-                                        new KeyInfo(r.getString(0), r.getString(1), ApiKeys.hashBytes(r.getString(2)),
-                                                Set.of(r.getString(3).trim().split("\\s+"))));
-                            }
-                            Map<String, Set<String>> origins = new HashMap<>();
-                            for (Row r : orgRows) {
-                                String list = r.getString(1).trim();
-                                origins.put(r.getString(0), list.isEmpty() ? Set.of() : Set.of(list.split("\\s+")));
-                            }
-                            snapshot = new Snapshot(Map.copyOf(keys), Map.copyOf(origins));
+                            install(generation, new Snapshot(keys(keyRows), origins(orgRows)));
                             return (Void) null;
                         }))
                 .onFailure(e -> LOG.warnf("keys not reloaded: %s", e.getMessage()));
+    }
+
+    /** Installs a snapshot read by reload number {@code generation}, unless a later one is installed. */
+    synchronized void install(long generation, Snapshot next) {
+        if (generation > installed) {
+            installed = generation;
+            snapshot = next;
+        }
+    }
+
+    private static Map<String, KeyInfo> keys(Iterable<Row> rows) {
+        Map<String, KeyInfo> keys = new HashMap<>();
+        for (Row r : rows) {
+            try {
+                keys.put(r.getString(0), new KeyInfo(r.getString(0), r.getString(1),
+                        ApiKeys.hashBytes(r.getString(2)), words(r.getString(3))));
+            } catch (RuntimeException e) {
+                LOG.warnf("api key %s skipped: its stored row is malformed (%s)", r.getString(0),
+                        e.getClass().getSimpleName());
+            }
+        }
+        return Map.copyOf(keys);
+    }
+
+    private static Map<String, Set<String>> origins(Iterable<Row> rows) {
+        Map<String, Set<String>> origins = new HashMap<>();
+        for (Row r : rows) {
+            origins.put(r.getString(0), words(r.getString(1)));
+        }
+        return Map.copyOf(origins);
+    }
+
+    /** A space-separated list as a set; repeated words count once. */
+    private static Set<String> words(String list) {
+        if (list == null || list.isBlank()) {
+            return Set.of();
+        }
+        return Set.copyOf(java.util.Arrays.asList(list.trim().split("\\s+")));
     }
 }
