@@ -114,6 +114,16 @@ class BackpressureTest {
         Api.as(org).when().get("/v1/consents/events/" + id).then().statusCode(200).body("ip", equalTo("198.51.100.0"));
     }
 
+    @Test
+    void forwardedForSentAsSeveralLinesIsOneList() {
+        String org = Events.unique("org-proxy-lines");
+        // the client wrote the first line; the proxy in front of the trusted one appended the second
+        String id = Api.as(org).contentType(ContentType.JSON).header("X-Forwarded-For", "203.0.113.50")
+                .header("X-Forwarded-For", "198.51.100.7, 10.1.2.3").body(Events.event(org, "u")).when()
+                .post("/v1/consents/events").then().statusCode(201).extract().path("id");
+        Api.as(org).when().get("/v1/consents/events/" + id).then().statusCode(200).body("ip", equalTo("198.51.100.0"));
+    }
+
     private static Response post(String org, String body) {
         return Api.as(org).contentType(ContentType.JSON).body(body).when().post("/v1/consents/events").andReturn();
     }

@@ -86,18 +86,21 @@ public class ClientAddress {
         if (peer == null || trusted.isEmpty() || !isTrusted(peer)) {
             return peer;
         }
-        String forwarded = request.getHeader("X-Forwarded-For");
-        if (forwarded == null || forwarded.isBlank()) {
+        // several header lines are one list, in order (RFC 9110 5.3)
+        List<String> lines = request.headers().getAll("X-Forwarded-For");
+        String forwarded = lines.size() == 1 ? lines.get(0) : String.join(",", lines);
+        if (forwarded.isBlank()) {
             return peer;
         }
         String[] hops = forwarded.split(",");
         for (int i = hops.length - 1; i >= 0; i--) {
             String hop = hops[i].trim();
-            if (hop.isEmpty() || !looksLikeIp(hop)) {
+            byte[] address = parse(hop);
+            if (address == null) {
                 return peer;
             }
-            if (i == 0 || !isTrusted(hop)) {
-                return hop;
+            if (i == 0 || !isTrusted(address)) {
+                return canonical(address);
             }
         }
         return peer;
@@ -105,9 +108,10 @@ public class ClientAddress {
 
     private boolean isTrusted(String ip) {
         byte[] address = parse(ip);
-        if (address == null) {
-            return false;
-        }
+        return address != null && isTrusted(address);
+    }
+
+    private boolean isTrusted(byte[] address) {
         for (Cidr cidr : trusted) {
             if (cidr.contains(address)) {
                 return true;
@@ -116,14 +120,25 @@ public class ClientAddress {
         return false;
     }
 
-    private static boolean looksLikeIp(String s) {
-        return parse(s) != null;
+    private static String canonical(byte[] address) {
+        try {
+            return InetAddress.getByAddress(address).getHostAddress();
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
-    /** Parses an IP literal without ever resolving a name. */
+    /**
+     * Parses an IP literal and nothing else, never resolving a name (this runs on the event loop): IPv4 only as four
+     * decimal numbers (no {@code 10.1}, {@code 0177.0.0.1} or other legacy forms, which a proxy never writes), IPv6 in
+     * any standard form (a text with a colon is never looked up as a name).
+     */
     static byte[] parse(String ip) {
-        if (ip.isEmpty() || !(ip.indexOf(':') >= 0 || Character.isDigit(ip.charAt(0)))) {
+        if (ip.isEmpty() || ip.length() > 45) {
             return null;
+        }
+        if (ip.indexOf(':') < 0) {
+            return ipv4(ip);
         }
         for (int i = 0; i < ip.length(); i++) {
             char c = ip.charAt(i);
@@ -136,6 +151,33 @@ public class ClientAddress {
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    private static byte[] ipv4(String ip) {
+        byte[] address = new byte[4];
+        int part = 0;
+        int value = -1;
+        int digits = 0;
+        for (int i = 0; i <= ip.length(); i++) {
+            char c = i == ip.length() ? '.' : ip.charAt(i);
+            if (c == '.') {
+                if (digits == 0 || part == 4 || (digits > 1 && ip.charAt(i - digits) == '0')) {
+                    return null;
+                }
+                address[part++] = (byte) value;
+                value = -1;
+                digits = 0;
+            } else if (c >= '0' && c <= '9' && digits < 3) {
+                value = (value < 0 ? 0 : value * 10) + (c - '0');
+                if (value > 255) {
+                    return null;
+                }
+                digits++;
+            } else {
+                return null;
+            }
+        }
+        return part == 4 ? address : null;
     }
 
     record Cidr(byte[] network, int bits) {

@@ -6,6 +6,10 @@ public final class ClientAddressAccess {
     private ClientAddressAccess() {
     }
 
+    public static byte[] parse(String ip) {
+        return ClientAddress.parse(ip);
+    }
+
     public static String truncate(String ip) {
         return ClientAddress.truncate(ip);
     }
