@@ -80,9 +80,16 @@ public final class ConsentStringDecoder {
     }
 
     static Decoded tcf(String value) throws InvalidConsentString {
-        for (String segment : value.split("\\.", -1)) {
-            if (segment.isEmpty()) {
+        String[] segments = value.split("\\.", -1);
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i].isEmpty()) {
                 throw new InvalidConsentString("is not a valid TCF v2 consent string: empty segment");
+            }
+            int type = i == 0 ? 0 : segmentType(segments[i]);
+            if (i > 0 && (type < 1 || type > 3)) {
+                // after the core only disclosed vendors (1), allowed vendors (2) and publisher TC (3) may follow
+                throw new InvalidConsentString(
+                        "is not a valid TCF v2 consent string: segment " + (i + 1) + " has unknown type " + type);
             }
         }
         try {
@@ -233,6 +240,19 @@ public final class ConsentStringDecoder {
         if (value != null && (value == 1 || value == 2)) {
             purposes.put(purpose, new Decision(value == 2, null));
         }
+    }
+
+    /** The SegmentType of a segment after the core: its first 3 bits; -1 when it does not start with base64url. */
+    static int segmentType(String segment) {
+        char c = segment.charAt(0);
+        int sextet = c >= 'A' && c <= 'Z'
+                ? c - 'A'
+                : c >= 'a' && c <= 'z'
+                        ? c - 'a' + 26
+                        : c >= '0' && c <= '9'
+                                ? c - '0' + 52
+                                : c == '-' || c == '+' ? 62 : c == '_' || c == '/' ? 63 : -8;
+        return sextet >> 3;
     }
 
     /** MaxVendorId of the vendor consent section, read from the core segment's fixed layout. */

@@ -135,6 +135,17 @@ class ConsentStringDecoderTest {
     }
 
     @Test
+    void onlyDisclosedAllowedAndPublisherSegmentsMayFollowTheCore() throws Exception {
+        String s = tcf(4).addVendorConsent(BitSetIntIterable.from(1, 2, 755)).encode();
+        // segment types are the first 3 bits: 'I' = 001000 (disclosed vendors), 'o' = 101000 (type 5)
+        assertFalse(ConsentStringDecoder.decode("tcf", s + ".IAAA").decisions().vendors().isEmpty());
+        InvalidConsentString refused = assertThrows(InvalidConsentString.class,
+                () -> ConsentStringDecoder.decode("tcf", s + ".oAAA"));
+        assertTrue(refused.getMessage().contains("unknown type 5"), refused.getMessage());
+        assertThrows(InvalidConsentString.class, () -> ConsentStringDecoder.decode("tcf", s + ".AAAA"));
+    }
+
+    @Test
     void aTruncatedTcfStringIsRefused() throws Exception {
         String s = tcf(4).addVendorConsent(BitSetIntIterable.from(1, 2, 755)).encode();
         assertThrows(InvalidConsentString.class, () -> ConsentStringDecoder.decode("tcf", s.substring(0, 20)));
