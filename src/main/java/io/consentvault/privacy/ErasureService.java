@@ -31,7 +31,8 @@ public class ErasureService {
             WITH gone AS (
               DELETE FROM events WHERE organization_id = $1 AND user_key = $2 RETURNING id
             ), keys AS (
-              DELETE FROM event_keys k USING gone WHERE k.organization_id = $1 AND k.event_id = gone.id
+              DELETE FROM event_keys k USING gone
+              WHERE k.organization_id = $1 AND left(k.event_id, 128) = left(gone.id, 128) AND k.event_id = gone.id
             )
             SELECT count(*) FROM gone
             """;

@@ -18,11 +18,20 @@ public final class BoundedKey {
     private BoundedKey() {
     }
 
+    /**
+     * An identifier as PostgreSQL text can hold it: U+0000 becomes U+FFFD. Writes store identifiers in this form, and
+     * reads look them up in it, so an id sent with a NUL is found by that same id.
+     */
+    public static String storable(String identifier) {
+        return identifier == null || identifier.indexOf('\0') < 0 ? identifier : identifier.replace('\0', '\uFFFD');
+    }
+
     public static String of(String identifier) {
         if (identifier == null) {
             return null;
         }
-        if (identifier.length() <= MAX_PLAIN && !identifier.startsWith("#") && identifier.indexOf('\0') < 0) {
+        identifier = storable(identifier);
+        if (identifier.length() <= MAX_PLAIN && !identifier.startsWith("#")) {
             return identifier;
         }
         try {

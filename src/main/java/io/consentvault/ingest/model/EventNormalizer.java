@@ -20,19 +20,17 @@ public final class EventNormalizer {
     }
 
     /**
-     * @param dedupSuffix appended to an {@code Idempotency-Key} so each event of a batch gets its own key ("" for a
-     *        single event)
+     * @param batchIndex the event's index in a batch, which an {@code Idempotency-Key} covers event by event (null for
+     *        a single event)
      * @param fromString what the event's decoded consent string decides (explicit items win over it), or null
      */
-    public static ConsentEvent normalize(JsonNode event, String payload, RequestContext request, String dedupSuffix,
+    public static ConsentEvent normalize(JsonNode event, String payload, RequestContext request, Integer batchIndex,
             ConsentRules.Decisions fromString) {
         boolean clean = payload.contains("\\u0000");
         Instant receivedAt = request.receivedAt();
         String clientId = text(event, "id", clean);
         String id = clientId != null ? clientId : Uuid7.next(receivedAt.toEpochMilli());
-        String dedupKey = clientId != null
-                ? "id:" + clientId
-                : request.idempotencyKey() != null ? "key:" + request.idempotencyKey() + dedupSuffix : null;
+        String dedupKey = dedupKey(clientId, request.idempotencyKey(), batchIndex);
         JsonNode user = event.get("user");
         String userId = text(user, "id", clean);
         JsonNode source = event.get("source");
@@ -66,6 +64,21 @@ public final class EventNormalizer {
                 ConsentRules.overlay(fromString, ConsentRules.of(items)));
     }
 
+    /**
+     * The key an event is claimed under in {@code event_keys} (indexed, so bounded whatever the client sends): its
+     * client id, else the request's {@code Idempotency-Key}, per index in a batch. Each form has its own prefix, so a
+     * single event's key {@code k#0} never meets a batch's key {@code k} at index 0.
+     */
+    static String dedupKey(String clientId, String idempotencyKey, Integer batchIndex) {
+        if (clientId != null) {
+            return "id:" + BoundedKey.of(clientId);
+        }
+        if (idempotencyKey == null) {
+            return null;
+        }
+        return batchIndex == null ? "key:" + idempotencyKey : "batch:" + idempotencyKey + "#" + batchIndex;
+    }
+
     private static String text(JsonNode parent, String name, boolean clean) {
         if (parent == null || !parent.isObject()) {
             return null;
@@ -74,7 +87,7 @@ public final class EventNormalizer {
         if (value == null || !value.isTextual()) {
             return null;
         }
-        return clean ? value.textValue().replace('\0', '\uFFFD') : value.textValue();
+        return clean ? BoundedKey.storable(value.textValue()) : value.textValue();
     }
 
     private static Instant time(JsonNode parent, String name) {
@@ -84,7 +97,7 @@ public final class EventNormalizer {
 
     private static JsonNode cleaned(JsonNode node) {
         if (node.isTextual()) {
-            return JsonNodeFactory.instance.textNode(node.textValue().replace('\0', '\uFFFD'));
+            return JsonNodeFactory.instance.textNode(BoundedKey.storable(node.textValue()));
         }
         if (node.isArray()) {
             ArrayNode copy = JsonNodeFactory.instance.arrayNode(node.size());
@@ -93,7 +106,7 @@ public final class EventNormalizer {
         }
         if (node.isObject()) {
             ObjectNode copy = JsonNodeFactory.instance.objectNode();
-            node.fields().forEachRemaining(e -> copy.set(e.getKey().replace('\0', '\uFFFD'), cleaned(e.getValue())));
+            node.fields().forEachRemaining(e -> copy.set(BoundedKey.storable(e.getKey()), cleaned(e.getValue())));
             return copy;
         }
         return node;

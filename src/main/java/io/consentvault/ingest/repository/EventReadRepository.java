@@ -52,6 +52,7 @@ public class EventReadRepository {
     /** The event stored under this id, in the organization when one is given. */
     public Uni<Optional<StoredEvent>> find(Optional<String> organizationId, String id) {
         String key = BoundedKey.of(id);
+        id = BoundedKey.storable(id);
         Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> rows = organizationId.isPresent()
                 ? pool.preparedQuery("SELECT " + COLUMNS
                         + " FROM events WHERE organization_id = $1 AND event_key = $2 AND id = $3 LIMIT 1")

@@ -43,6 +43,11 @@ public record EventView(String id, String organizationId, Instant createdAt, Ins
     public record Source(String type, String sdkVersion, String url) {
     }
 
+    /** The payload as JSON text: without the byte order mark some bodies were stored with before it was dropped. */
+    private static String json(String payload) {
+        return payload != null && payload.startsWith("\uFEFF") ? payload.substring(1) : payload;
+    }
+
     public static EventView of(StoredEvent e, ObjectMapper mapper, ConsentStrings strings) {
         JsonNode items;
         try {
@@ -83,6 +88,6 @@ public record EventView(String id, String organizationId, Instant createdAt, Ins
                 new Consents(purposes, new Vendors(enabled, disabled, enabledLi, disabledLi),
                         "tcf".equals(e.regulation()) ? e.consentString() : null, List.of()),
                 e.country(), null, Map.of(), source, null, null, null, null, null, e.regulation(), e.noticeId(),
-                e.consentString(), decoded, e.clientIp(), e.userAgent(), e.payload());
+                e.consentString(), decoded, e.clientIp(), e.userAgent(), json(e.payload()));
     }
 }

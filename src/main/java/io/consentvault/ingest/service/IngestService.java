@@ -78,8 +78,7 @@ public class IngestService {
             if (checked.status() != 0) {
                 throw ProblemException.invalid(checked.errors());
             }
-            event = EventNormalizer.normalize(node, new String(body, java.nio.charset.StandardCharsets.UTF_8),
-                    request, "", checked.fromString());
+            event = EventNormalizer.normalize(node, JsonInput.text(body), request, null, checked.fromString());
         } catch (ProblemException e) {
             invalid.increment();
             return Uni.createFrom().failure(e);
@@ -110,7 +109,7 @@ public class IngestService {
                         checked.errors().stream().map(e -> e.under(prefix)).toList())));
                 continue;
             }
-            ConsentEvent event = EventNormalizer.normalize(element.node(), element.text(), request, "#" + index,
+            ConsentEvent event = EventNormalizer.normalize(element.node(), element.text(), request, index,
                     checked.fromString());
             items.add(submit(event).toCompletableFuture().handle((result, failure) -> {
                 if (failure == null) {

@@ -51,6 +51,20 @@ public final class JsonInput {
         }
     }
 
+    /**
+     * The text of a body, as it is kept: UTF-8 without a leading byte order mark (RFC 8259 lets a parser ignore one; a
+     * document that starts with one is not JSON text, and the stored payload is shown as JSON).
+     */
+    public static String text(byte[] body) {
+        int from = bomLength(body, 0);
+        return new String(body, from, body.length - from, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static int bomLength(byte[] body, int from) {
+        return body.length - from >= 3 && body[from] == (byte) 0xEF && body[from + 1] == (byte) 0xBB
+                && body[from + 2] == (byte) 0xBF ? 3 : 0;
+    }
+
     /** A JSON array's elements, each with its own text (kept as the stored payload). */
     public static List<Element> readArray(byte[] body) {
         JsonNode node = read(body);
@@ -65,7 +79,7 @@ public final class JsonInput {
     /** One JSON document per non-blank line; a line that does not parse is reported under its index. */
     public static List<Element> readLines(byte[] body) {
         List<Element> elements = new ArrayList<>();
-        int start = 0;
+        int start = bomLength(body, 0);
         for (int i = 0; i <= body.length; i++) {
             if (i == body.length || body[i] == '\n') {
                 int end = i > start && body[i - 1] == '\r' ? i - 1 : i;

@@ -23,6 +23,8 @@ public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     private static final Problem NOT_JSON = Problem
             .invalid(java.util.List.of(FieldError.at("", "body is not valid JSON")));
+    private static final Problem UNSTORABLE = Problem.invalid(java.util.List
+            .of(FieldError.at("", "a value holds a character that cannot be stored or searched (U+0000)")));
     private static final ProblemException DATABASE_AWAY = ProblemException
             .unavailable("the database cannot be reached; retry shortly", 1);
 
@@ -66,6 +68,9 @@ public class ProblemMappers {
         if (DatabaseFailures.unreachable(e)) {
             return respond(DATABASE_AWAY.problem()).header("Retry-After", "1").build();
         }
+        if (DatabaseFailures.unstorableText(e)) {
+            return respond(UNSTORABLE).build();
+        }
         return respond(logUnexpected(e)).build();
     }
 
@@ -83,6 +88,8 @@ public class ProblemMappers {
         } else if (DatabaseFailures.unreachable(failure)) {
             problem = DATABASE_AWAY.problem();
             DATABASE_AWAY.headers().forEach(response::putHeader);
+        } else if (DatabaseFailures.unstorableText(failure)) {
+            problem = UNSTORABLE;
         } else {
             problem = logUnexpected(failure);
         }

@@ -206,6 +206,9 @@ public class UserResource {
         try {
             String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             int bar = raw.indexOf('|');
+            if (raw.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("not a key this service wrote");
+            }
             return new Position(Instant.parse(raw.substring(0, bar)), raw.substring(bar + 1));
         } catch (RuntimeException e) {
             throw ProblemException.invalid(List.of(FieldError.query("cursor", "is not a cursor this service gave")));
