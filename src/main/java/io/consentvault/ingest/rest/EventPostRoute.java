@@ -15,6 +15,7 @@ import io.consentvault.ingest.model.RequestContext;
 import io.consentvault.ingest.service.IngestService;
 import io.consentvault.platform.http.ClientAddress;
 import io.consentvault.platform.http.Negotiation;
+import io.consentvault.platform.http.PathIds;
 import io.consentvault.platform.problem.ProblemMappers;
 import io.consentvault.tenancy.Scope;
 import io.consentvault.tenancy.auth.Authenticator;
@@ -47,7 +48,10 @@ public class EventPostRoute {
     private final long maxBody;
 
     public EventPostRoute(IngestService service, Authenticator authenticator, ClientAddress clientAddress,
-            ObjectMapper mapper, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody) {
+            ObjectMapper mapper, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody,
+            PathIds pathIds) {
+        // an event id such as ".." is read as sent (EventResource#get)
+        pathIds.template(PATH + "/{id}");
         this.service = service;
         this.authenticator = authenticator;
         this.clientAddress = clientAddress;

@@ -11,6 +11,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
@@ -26,6 +27,7 @@ import io.consentvault.ingest.repository.EventReadRepository;
 import io.consentvault.ingest.service.BatchOutcome;
 import io.consentvault.ingest.service.IngestService;
 import io.consentvault.platform.http.ClientAddress;
+import io.consentvault.platform.http.PathIds;
 import io.consentvault.platform.json.JsonInput;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
@@ -34,6 +36,7 @@ import io.consentvault.tenancy.Scope;
 import io.consentvault.tenancy.auth.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Consent events in by the batch, and one stored event out (a single event comes in by {@link EventPostRoute}). Maps
@@ -92,10 +95,12 @@ public class EventResource {
     @Operation(summary = "One stored event with its proof fields")
     @APIResponse(responseCode = "200", description = "The event in the export's events layout, with its proof")
     @APIResponse(responseCode = "404", description = "Unknown event")
-    public Uni<EventView> get(@PathParam("id") String id, @QueryParam("organization_id") String organizationId) {
-        return events.find(Optional.of(caller.organization(organizationId)), id).map(found -> found
-                .map(e -> EventView.of(e, mapper, strings))
-                .orElseThrow(() -> ProblemException.notFound("no event with this id")));
+    public Uni<EventView> get(@PathParam("id") String id, @QueryParam("organization_id") String organizationId,
+            @Context RoutingContext rc) {
+        return events.find(Optional.of(caller.organization(organizationId)), PathIds.get(rc, "id", id))
+                .map(found -> found
+                        .map(e -> EventView.of(e, mapper, strings))
+                        .orElseThrow(() -> ProblemException.notFound("no event with this id")));
     }
 
     /** The request's receive time, client address, user agent and idempotency key (400 for a key out of bounds). */

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentvault.ingest.model.BoundedKey;
 import io.consentvault.ingest.model.Formats;
 import io.consentvault.platform.http.Negotiation;
+import io.consentvault.platform.http.PathIds;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
 import io.consentvault.platform.problem.ProblemMappers;
@@ -60,7 +61,11 @@ public class LatestStateRoutes {
     private final Timer decisionTimer;
 
     public LatestStateRoutes(Authenticator authenticator, StateCache cache, StateRepository states,
-            ObjectMapper mapper, MeterRegistry registry) {
+            ObjectMapper mapper, MeterRegistry registry, PathIds pathIds) {
+        // every route that takes a user id, these and UserResource's: ids such as ".." or "" are routed as sent
+        pathIds.template("/v1/consents/users/{user_id}");
+        pathIds.template("/v1/consents/users/{user_id}/purposes/{purpose_id}");
+        pathIds.template("/v1/consents/users/{user_id}/events");
         this.authenticator = authenticator;
         this.cache = cache;
         this.states = states;
@@ -109,8 +114,8 @@ public class LatestStateRoutes {
     }
 
     private void purpose(RoutingContext rc, UserKey key) {
-        String userId = rc.pathParam("user_id");
-        String purposeId = rc.pathParam("purpose_id");
+        String userId = PathIds.get(rc, "user_id", rc.pathParam("user_id"));
+        String purposeId = PathIds.get(rc, "purpose_id", rc.pathParam("purpose_id"));
         long start = System.nanoTime();
         whenLoaded(rc, cache.get(key), entry -> {
             ConsentState.Decision d = entry.exists()
@@ -134,7 +139,9 @@ public class LatestStateRoutes {
                 throw Caller.forbiddenOrganization(
                         FieldError.query("organization_id", "is not the organization of this key"));
             }
-            route.accept(rc, new UserKey(key.organizationId(), BoundedKey.of(rc.pathParam("user_id"))));
+            route.accept(rc,
+                    new UserKey(key.organizationId(),
+                            BoundedKey.of(PathIds.get(rc, "user_id", rc.pathParam("user_id")))));
         } catch (RuntimeException e) {
             ProblemMappers.send(rc.response(), e, mapper);
         }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -30,6 +31,7 @@ import io.consentvault.ingest.model.BoundedKey;
 import io.consentvault.ingest.repository.EventReadRepository;
 import io.consentvault.ingest.repository.EventReadRepository.Position;
 import io.consentvault.ingest.repository.StoredEvent;
+import io.consentvault.platform.http.PathIds;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
 import io.consentvault.privacy.ErasureService;
@@ -43,6 +45,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The user routes besides the two single-user reads ({@link LatestStateRoutes}): the bulk lookup from the hot cache,
@@ -152,8 +155,8 @@ public class UserResource {
     @APIResponse(responseCode = "400", description = "limit out of 1..1000, or a cursor this service did not give")
     public Uni<HistoryPage> history(@PathParam("user_id") String userId,
             @QueryParam("organization_id") String organizationId, @QueryParam("limit") Integer limit,
-            @QueryParam("cursor") String cursor) {
-        UserKey key = key(organizationId, userId);
+            @QueryParam("cursor") String cursor, @Context RoutingContext rc) {
+        UserKey key = key(organizationId, PathIds.get(rc, "user_id", userId));
         int size = limit == null ? 50 : limit;
         if (size < 1 || size > MAX_PAGE) {
             throw ProblemException.invalid(List.of(FieldError.query("limit", "must be 1 to " + MAX_PAGE)));
@@ -180,8 +183,8 @@ public class UserResource {
     @APIResponse(responseCode = "200", description = "Erased; the receipt holds no personal data")
     @APIResponse(responseCode = "404", description = "Nothing stored for this user")
     public Uni<ErasureService.Erasure> erase(@PathParam("user_id") String userId,
-            @QueryParam("organization_id") String organizationId) {
-        return erasures.erase(key(organizationId, userId)).map(done -> done
+            @QueryParam("organization_id") String organizationId, @Context RoutingContext rc) {
+        return erasures.erase(key(organizationId, PathIds.get(rc, "user_id", userId))).map(done -> done
                 .orElseThrow(() -> ProblemException.notFound("nothing is stored for this user")));
     }
 
