@@ -61,11 +61,18 @@ public final class ConsentRules {
         if (fromString == null) {
             return fromItems;
         }
-        Map<String, Decision> purposes = new LinkedHashMap<>(fromString.purposes());
-        fromItems.purposes().forEach((id, d) -> purposes.merge(id, d, ConsentRules::over));
-        Map<String, Decision> vendors = new LinkedHashMap<>(fromString.vendors());
-        fromItems.vendors().forEach((id, d) -> vendors.merge(id, d, ConsentRules::over));
-        return new Decisions(purposes, vendors);
+        return new Decisions(overlay(fromString.purposes(), fromItems.purposes()),
+                overlay(fromString.vendors(), fromItems.vendors()));
+    }
+
+    /** The string's map itself when no item overlays it: a decoded string's hundreds of vendors are never copied. */
+    private static Map<String, Decision> overlay(Map<String, Decision> fromString, Map<String, Decision> fromItems) {
+        if (fromItems.isEmpty()) {
+            return fromString;
+        }
+        Map<String, Decision> merged = new LinkedHashMap<>(fromString);
+        fromItems.forEach((id, d) -> merged.merge(id, d, ConsentRules::over));
+        return merged;
     }
 
     private static Decision over(Decision base, Decision top) {

@@ -27,6 +27,15 @@ import io.consentvault.state.ConsentRules.Decision;
 public final class ConsentStringDecoder {
 
     static final int PURPOSES = 11;
+    /**
+     * The highest vendor id a string may name. The IAB's Global Vendor List numbers its vendors from 1 and its
+     * highest id is about 1,500 (2026); the format allows 65,535, and a string of a few bytes with MaxVendorId 65535
+     * decodes to 65,535 refusals in every state it reaches. Strings beyond this are refused (400).
+     */
+    public static final int MAX_VENDOR_ID = 5_000;
+    /** The four decisions a string can make on a vendor or purpose, shared rather than allocated per id. */
+    private static final Decision[][] DECISIONS = {{new Decision(false, false), new Decision(false, true)},
+            {new Decision(true, false), new Decision(true, true)}};
     /** Bit offset of MaxVendorId in a TCF v2 core segment (the fixed fields before it add up to 213 bits). */
     private static final int MAX_VENDOR_ID_OFFSET = 213;
 
@@ -101,14 +110,15 @@ public final class ConsentStringDecoder {
             IntIterable consents = tc.getPurposesConsent();
             IntIterable interests = tc.getPurposesLITransparency();
             for (int p = 1; p <= Math.max(PURPOSES, max(consents, interests)); p++) {
-                purposes.put(Integer.toString(p), new Decision(consents.contains(p), interests.contains(p)));
+                purposes.put(Integer.toString(p), decision(consents.contains(p), interests.contains(p)));
             }
             IntIterable vendorConsents = tc.getVendorConsent();
             IntIterable vendorInterests = tc.getVendorLegitimateInterest();
             int maxVendor = Math.max(maxVendorId(value), max(vendorConsents, vendorInterests));
+            checkVendorIds(maxVendor);
             Map<String, Decision> vendors = new LinkedHashMap<>();
             for (int v = 1; v <= maxVendor; v++) {
-                vendors.put(Integer.toString(v), new Decision(vendorConsents.contains(v), vendorInterests.contains(v)));
+                vendors.put(Integer.toString(v), decision(vendorConsents.contains(v), vendorInterests.contains(v)));
             }
             // every segment read once, so a string that is malformed anywhere is refused now, not at display
             tc.getPublisherRestrictions();
@@ -120,7 +130,7 @@ public final class ConsentStringDecoder {
             tc.getLastUpdated();
             tc.getConsentLanguage();
             tc.getPublisherCC();
-            return new Decoded(new ConsentRules.Decisions(purposes, vendors),
+            return new Decoded(decisions(purposes, vendors),
                     () -> tcfContent(tc, consents, interests, vendorConsents, vendorInterests));
         } catch (InvalidConsentString e) {
             throw e;
@@ -182,7 +192,7 @@ public final class ConsentStringDecoder {
                 }
             }
             content.put("sections", names);
-            return new Decoded(new ConsentRules.Decisions(purposes, vendors), () -> content);
+            return new Decoded(decisions(purposes, vendors), () -> content);
         } catch (InvalidConsentString e) {
             throw e;
         } catch (RuntimeException e) {
@@ -191,23 +201,20 @@ public final class ConsentStringDecoder {
     }
 
     private static Map<String, Object> tcfEuV2(TcfEuV2 s, Map<String, Decision> purposes,
-            Map<String, Decision> vendors) {
+            Map<String, Decision> vendors) throws InvalidConsentString {
         List<Boolean> consents = s.getPurposeConsents();
         List<Boolean> interests = s.getPurposeLegitimateInterests();
         for (int i = 0; i < Math.max(PURPOSES, Math.max(trueCount(consents), trueCount(interests))); i++) {
-            purposes.put(Integer.toString(i + 1), new Decision(bit(consents, i), bit(interests, i)));
+            purposes.put(Integer.toString(i + 1), decision(bit(consents, i), bit(interests, i)));
         }
         List<Integer> vendorConsents = s.getVendorConsents();
         List<Integer> vendorInterests = s.getVendorLegitimateInterests();
-        int max = 0;
-        for (int v : vendorConsents) {
-            max = Math.max(max, v);
-        }
-        for (int v : vendorInterests) {
-            max = Math.max(max, v);
-        }
+        java.util.BitSet consented = bits(vendorConsents);
+        java.util.BitSet interested = bits(vendorInterests);
+        int max = Math.max(consented.length(), interested.length()) - 1;
+        checkVendorIds(max);
         for (int v = 1; v <= max; v++) {
-            vendors.put(Integer.toString(v), new Decision(vendorConsents.contains(v), vendorInterests.contains(v)));
+            vendors.put(Integer.toString(v), decision(consented.get(v), interested.get(v)));
         }
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("cmp_id", s.getCmpId());
@@ -253,6 +260,34 @@ public final class ConsentStringDecoder {
                                 ? c - '0' + 52
                                 : c == '-' || c == '+' ? 62 : c == '_' || c == '/' ? 63 : -8;
         return sextet >> 3;
+    }
+
+    private static void checkVendorIds(int max) throws InvalidConsentString {
+        if (max > MAX_VENDOR_ID) {
+            throw new InvalidConsentString("names vendor " + max + "; vendor ids above " + MAX_VENDOR_ID
+                    + " are not on the IAB's Global Vendor List");
+        }
+    }
+
+    /** Vendor ids as a set (lists from a GPP section may hold tens of thousands; looking each up was quadratic). */
+    private static java.util.BitSet bits(List<Integer> ids) {
+        java.util.BitSet bits = new java.util.BitSet();
+        for (Integer id : ids) {
+            if (id != null && id > 0 && id <= 65_535) {
+                bits.set(id);
+            }
+        }
+        return bits;
+    }
+
+    private static Decision decision(boolean consent, boolean legitimateInterest) {
+        return DECISIONS[consent ? 1 : 0][legitimateInterest ? 1 : 0];
+    }
+
+    /** Read-only, since one decoded string's decisions are shared by every event that carries it. */
+    private static ConsentRules.Decisions decisions(Map<String, Decision> purposes, Map<String, Decision> vendors) {
+        return new ConsentRules.Decisions(java.util.Collections.unmodifiableMap(purposes),
+                java.util.Collections.unmodifiableMap(vendors));
     }
 
     /** MaxVendorId of the vendor consent section, read from the core segment's fixed layout. */

@@ -25,9 +25,21 @@ public class ConsentStrings {
 
     public ConsentStrings(@ConfigProperty(name = "consent.tcf.cache-size", defaultValue = "10000") long size,
             MeterRegistry registry) {
-        this.cache = Caffeine.newBuilder().maximumSize(size).build();
+        // bounded by count and by the decisions held: a string can decide thousands of vendors (~100 bytes each)
+        this.cache = Caffeine.newBuilder().maximumWeight(Math.max(size, 1)).weigher(ConsentStrings::weight).build();
         this.decodes = Counter.builder("consent.strings.decoded").description("consent strings decoded (cache misses)")
                 .register(registry);
+    }
+
+    /**
+     * An entry's weight: one, plus one per 64 decisions (about 6 KB of heap). The default 10,000 holds 10,000 strings
+     * of a few dozen decisions, or about 120 strings of 5,000 vendors: some 60 MB at most, whatever the strings.
+     */
+    private static int weight(String key, Object value) {
+        int decisions = value instanceof Decoded d
+                ? d.decisions().purposes().size() + d.decisions().vendors().size()
+                : 0;
+        return 1 + (decisions + key.length() / 8) / 64;
     }
 
     /** The decoded string, null when the regulation carries no string we decode. */
