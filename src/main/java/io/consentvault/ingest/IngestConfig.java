@@ -37,6 +37,22 @@ public interface IngestConfig {
     int laneCapacity();
 
     /**
+     * Bytes a lane may hold (estimated per event from its texts and decisions) before new events are refused with 503
+     * + Retry-After: events of up to 1 MiB, or with a TCF string deciding thousands of vendors, would let the count
+     * alone hold gigabytes. With the default 2 lanes and {@code flush-max-bytes}, ingest holds at most about 160 MiB
+     * (a lane always takes one event, whatever its size).
+     */
+    @WithDefault("64M")
+    io.quarkus.runtime.configuration.MemorySize laneMaxBytes();
+
+    /**
+     * Bytes one batch may hold (same estimate): a batch of 1000 large events would be merged and encoded at once.
+     * Smaller batches of large events cost more round trips and hold less memory.
+     */
+    @WithDefault("16M")
+    io.quarkus.runtime.configuration.MemorySize flushMaxBytes();
+
+    /**
      * How long a batch is retried while the database is away (backoff doubling from 50 ms up to 2 s) before its
      * requests get 503. Requests wait this long at most.
      */

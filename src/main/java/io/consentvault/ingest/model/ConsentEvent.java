@@ -40,4 +40,24 @@ public record ConsentEvent(
         String idempotencyKey,
         String payload,
         ConsentRules.Decisions decisions) {
+
+    /** Heap of a queued event's own fields beyond its texts: the record, instants, request context. */
+    private static final int OVERHEAD = 640;
+    /** What one decision costs once merged into a user's state (see the state cache's weigher). */
+    private static final int PER_DECISION = 160;
+
+    /**
+     * The bytes this event holds while queued and while its batch is merged: its texts (two bytes a character at most)
+     * and what its decisions become in the user's state. Lanes and flushes are bounded by this, not by a count alone.
+     */
+    public long estimatedBytes() {
+        long texts = length(payload) + length(items) + length(consentString) + length(userId) + length(id)
+                + length(userAgent) + length(sourceUrl);
+        int decided = decisions == null ? 0 : decisions.purposes().size() + decisions.vendors().size();
+        return OVERHEAD + 2 * texts + (long) PER_DECISION * decided;
+    }
+
+    private static long length(String s) {
+        return s == null ? 0 : s.length();
+    }
 }
