@@ -157,7 +157,8 @@ public class EventWriter {
                     return Future.all(state, commit)
                             .transform(ar -> ar.succeeded()
                                     ? Future.succeededFuture(new Written(b.answer(stored.earlier()), state.result()))
-                                    : Future.failedFuture(state.failed() ? state.cause() : ar.cause()));
+                                    : Future.failedFuture(
+                                            afterCommitSent(state.failed() ? state.cause() : ar.cause())));
                 });
     }
 
@@ -168,7 +169,16 @@ public class EventWriter {
                 .compose(done -> b.stored(conn, inserted.result()))
                 .compose(stored -> states.apply(conn, stored.events())
                         .map(changed -> new Written(b.answer(stored.earlier()), changed))))
-                .compose(written -> conn.query("COMMIT").execute().map(written));
+                .compose(written -> conn.query("COMMIT").execute().map(written)
+                        .recover(failure -> Future.failedFuture(afterCommitSent(failure))));
+    }
+
+    /**
+     * A failure once COMMIT was sent: an answer from the database (an error, SQLSTATE 40001 from the guard) means
+     * nothing was committed; a lost connection means the commit may have landed.
+     */
+    private static Throwable afterCommitSent(Throwable failure) {
+        return failure instanceof PgException ? failure : new CommitOutcomeUnknownException(failure);
     }
 
     /** A failure before the commit was sent leaves the transaction open: it is rolled back before anything else. */

@@ -78,7 +78,8 @@ public class Lanes {
      * queued.
      */
     public CompletionStage<IngestResult> submit(ConsentEvent event) {
-        Pending pending = new Pending(event, new CompletableFuture<>());
+        Pending pending = new Pending(event, new CompletableFuture<>(), System.nanoTime() + config.retryFor().toNanos(),
+                event.estimatedBytes());
         Lane lane = lanes[laneOf(event)];
         if (draining || !lane.offer(pending)) {
             return CompletableFuture.failedFuture(new LaneFullException());
@@ -135,13 +136,15 @@ public class Lanes {
         return Math.floorMod(h, lanes.length);
     }
 
-    private record Pending(ConsentEvent event, CompletableFuture<IngestResult> result) {
+    /** A queued event, the instant (nanoTime) past which it is answered whatever happens, and its estimated bytes. */
+    private record Pending(ConsentEvent event, CompletableFuture<IngestResult> result, long deadline, long bytes) {
     }
 
     /** One queue and its flusher. The monitor guards the queue and the flags, never I/O. */
     private final class Lane {
         private final int index;
         private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+        private long bytes;
         private boolean flushing;
         private long timer = -1;
 
@@ -160,10 +163,12 @@ public class Lanes {
         boolean offer(Pending pending) {
             boolean flushNow = false;
             synchronized (this) {
-                if (queue.size() >= config.laneCapacity()) {
+                if (queue.size() >= config.laneCapacity()
+                        || (!queue.isEmpty() && bytes + pending.bytes() > config.laneMaxBytes().asLongValue())) {
                     return false;
                 }
                 queue.add(pending);
+                bytes += pending.bytes();
                 if (flushing) {
                     return true;
                 }
@@ -211,18 +216,41 @@ public class Lanes {
             return true;
         }
 
+        /**
+         * Takes the next batch: at most {@code batch-size} events and {@code flush-max-bytes} (at least one event).
+         * Events whose deadline passed while they waited are answered 503 (nothing of them was written).
+         */
         private void flush() {
-            List<Pending> batch;
+            List<Pending> batch = new ArrayList<>(Math.min(config.batchSize(), 64));
+            List<Pending> expired = new ArrayList<>(0);
+            long now = System.nanoTime();
             synchronized (this) {
-                int n = Math.min(queue.size(), config.batchSize());
-                batch = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    batch.add(queue.poll());
+                long taken = 0;
+                while (!queue.isEmpty() && batch.size() < config.batchSize()) {
+                    Pending next = queue.peek();
+                    if (!batch.isEmpty() && taken + next.bytes() > config.flushMaxBytes().asLongValue()) {
+                        break;
+                    }
+                    queue.poll();
+                    bytes -= next.bytes();
+                    if (now - next.deadline() > 0) {
+                        expired.add(next);
+                    } else {
+                        batch.add(next);
+                        taken += next.bytes();
+                    }
                 }
+            }
+            expired.forEach(p -> p.result().completeExceptionally(new DatabaseUnavailableException(
+                    new java.util.concurrent.TimeoutException("waited past its deadline in the lane"))));
+            if (batch.isEmpty()) {
+                afterFlush();
+                return;
             }
             batchSizes.record(batch.size());
             long start = System.nanoTime();
-            writeWithRetry(batch, start, 50, false).onComplete(done -> {
+            // the batch is answered by the deadline of its oldest event (each event waits retry-for at most)
+            writeWithRetry(batch, batch.get(0).deadline(), 50, false, false).onComplete(done -> {
                 commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 afterFlush();
             });
@@ -240,8 +268,12 @@ public class Lanes {
             }
         }
 
-        /** {@code again}: an earlier attempt failed in a way that may have committed it. */
-        private Future<Void> writeWithRetry(List<Pending> batch, long start, long backoffMs, boolean again) {
+        /**
+         * {@code again}: an earlier attempt failed in a way that may have committed part of it (the write skips what is
+         * stored); {@code unknown}: an earlier attempt's commit was sent and never answered, so the batch may be stored.
+         */
+        private Future<Void> writeWithRetry(List<Pending> batch, long deadline, long backoffMs, boolean again,
+                boolean unknown) {
             List<ConsentEvent> events = new ArrayList<>(batch.size());
             batch.forEach(p -> events.add(p.event()));
             return writer.write(events, again).transform(ar -> {
@@ -254,35 +286,39 @@ public class Lanes {
                     return Future.succeededFuture();
                 }
                 Throwable failure = ar.cause();
-                boolean transientFailure = DatabaseFailures.transientFailure(failure);
-                boolean inTime = System.nanoTime() - start + backoffMs * 1_000_000 < config.retryFor().toNanos();
+                boolean maybeStored = unknown || failure instanceof CommitOutcomeUnknownException;
+                boolean transientFailure = failure instanceof CommitOutcomeUnknownException
+                        || DatabaseFailures.transientFailure(failure);
+                boolean inTime = deadline - (System.nanoTime() + backoffMs * 1_000_000) > 0;
                 if (transientFailure && inTime) {
                     retries.increment();
                     LOG.warnf("lane %d: batch of %d not written (%s), retrying in %d ms", index, batch.size(),
                             describe(failure), backoffMs);
                     io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
-                    vertx.setTimer(backoffMs, id -> writeWithRetry(batch, start, Math.min(backoffMs * 2, 2000), true)
-                            .onComplete(later));
+                    vertx.setTimer(backoffMs, id -> writeWithRetry(batch, deadline, Math.min(backoffMs * 2, 2000), true,
+                            maybeStored).onComplete(later));
                     return later.future();
                 }
                 if (!transientFailure && batch.size() > 1) {
                     LOG.errorf("lane %d: batch of %d refused by the database (%s), writing one by one", index,
                             batch.size(), describe(failure));
-                    return one(batch, 0, start, again);
+                    return one(batch, 0, deadline, again, maybeStored);
                 }
                 LOG.errorf("lane %d: batch of %d failed: %s", index, batch.size(), describe(failure));
-                batch.forEach(p -> p.result().completeExceptionally(
-                        transientFailure ? new DatabaseUnavailableException(failure) : failure));
+                Throwable answer = maybeStored
+                        ? new CommitOutcomeUnknownException(failure)
+                        : transientFailure ? new DatabaseUnavailableException(failure) : failure;
+                batch.forEach(p -> p.result().completeExceptionally(answer));
                 return Future.succeededFuture();
             });
         }
 
-        private Future<Void> one(List<Pending> batch, int i, long start, boolean again) {
+        private Future<Void> one(List<Pending> batch, int i, long deadline, boolean again, boolean unknown) {
             if (i == batch.size()) {
                 return Future.succeededFuture();
             }
-            return writeWithRetry(List.of(batch.get(i)), start, 50, again)
-                    .compose(v -> one(batch, i + 1, start, again));
+            return writeWithRetry(List.of(batch.get(i)), deadline, 50, again, unknown)
+                    .compose(v -> one(batch, i + 1, deadline, again, unknown));
         }
     }
 
@@ -291,6 +327,9 @@ public class Lanes {
      * (a user id in a key conflict), so only its SQLSTATE and the failure's class are logged.
      */
     static String describe(Throwable failure) {
+        if (failure instanceof CommitOutcomeUnknownException && failure.getCause() != null) {
+            return "commit unanswered, " + describe(failure.getCause());
+        }
         if (failure instanceof PgException pg) {
             return "SQLSTATE " + pg.getSqlState() + " " + pg.getSeverity();
         }

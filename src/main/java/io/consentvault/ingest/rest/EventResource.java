@@ -82,9 +82,11 @@ public class EventResource {
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @HeaderParam(HttpHeaders.USER_AGENT) String userAgent, HttpServerRequest request) {
         RequestContext context = context(clientAddress, request, userAgent, idempotencyKey);
-        List<JsonInput.Element> elements = contentType != null && contentType.toLowerCase().startsWith(NDJSON)
-                ? JsonInput.readLines(body)
-                : JsonInput.readArray(body);
+        boolean lines = contentType != null && contentType.toLowerCase().startsWith(NDJSON);
+        if (lines) {
+            service.checkBatchSize(JsonInput.countLines(body));
+        }
+        List<JsonInput.Element> elements = lines ? JsonInput.readLines(body) : JsonInput.readArray(body);
         return service.ingestBatch(elements, context, caller.organizationId());
     }
 

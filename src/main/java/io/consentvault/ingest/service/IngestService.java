@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.consentvault.ingest.IngestConfig;
+import io.consentvault.ingest.batch.CommitOutcomeUnknownException;
 import io.consentvault.ingest.batch.DatabaseUnavailableException;
 import io.consentvault.ingest.batch.IngestResult;
 import io.consentvault.ingest.batch.LaneFullException;
@@ -83,16 +84,15 @@ public class IngestService {
             invalid.increment();
             return Uni.createFrom().failure(e);
         }
-        return Uni.createFrom().completionStage(submit(event)).onFailure().transform(this::problem);
+        ConsentEvent submitted = event;
+        return Uni.createFrom().completionStage(submit(event)).onFailure()
+                .transform(failure -> problem(failure, submitted));
     }
 
     /** Many events: the valid ones are stored, each invalid one is reported under its index. */
     public Uni<BatchOutcome> ingestBatch(List<JsonInput.Element> elements, RequestContext request,
             String organizationId) {
-        if (elements.size() > config.maxBatchEvents()) {
-            throw new ProblemException(io.consentvault.platform.problem.Problem.of(413, "Too many events",
-                    "a batch holds at most " + config.maxBatchEvents() + " events; this one has " + elements.size()));
-        }
+        checkBatchSize(elements.size());
         List<CompletableFuture<BatchOutcome.Item>> items = new ArrayList<>(elements.size());
         for (int index = 0; index < elements.size(); index++) {
             JsonInput.Element element = elements.get(index);
@@ -115,13 +115,21 @@ public class IngestService {
                 if (failure == null) {
                     return BatchOutcome.Item.stored(at, result);
                 }
-                ProblemException problem = problem(failure);
+                ProblemException problem = problem(failure, event);
                 return BatchOutcome.Item.refused(at, problem.problem().status(),
                         List.of(FieldError.at("/" + at, problem.problem().detail())));
             }));
         }
         return Uni.createFrom().completionStage(CompletableFuture.allOf(items.toArray(CompletableFuture[]::new))
                 .thenApply(v -> BatchOutcome.of(items.stream().map(CompletableFuture::join).toList())));
+    }
+
+    /** 413 for a batch of more events than the limit. */
+    public void checkBatchSize(int events) {
+        if (events > config.maxBatchEvents()) {
+            throw new ProblemException(io.consentvault.platform.problem.Problem.of(413, "Too many events",
+                    "a batch holds at most " + config.maxBatchEvents() + " events; this one has " + events));
+        }
     }
 
     /**
@@ -166,7 +174,7 @@ public class IngestService {
         });
     }
 
-    private ProblemException problem(Throwable failure) {
+    private ProblemException problem(Throwable failure, ConsentEvent event) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause()
                 : failure;
@@ -177,6 +185,9 @@ public class IngestService {
         if (cause instanceof LaneFullException) {
             return ProblemException.unavailable("the service is at capacity; retry after the delay",
                     config.retryAfterSeconds());
+        }
+        if (cause instanceof CommitOutcomeUnknownException) {
+            return ProblemException.outcomeUnknown(event.id(), event.dedupKey() != null, config.retryAfterSeconds());
         }
         if (cause instanceof DatabaseUnavailableException) {
             return ProblemException.unavailable("the database is unavailable; nothing was stored",

@@ -76,6 +76,21 @@ public final class JsonInput {
         return elements;
     }
 
+    /** How many non-blank lines a body has: counted before any is parsed, so an oversized batch costs one scan. */
+    public static int countLines(byte[] body) {
+        int count = 0;
+        int start = 0;
+        for (int i = 0; i <= body.length; i++) {
+            if (i == body.length || body[i] == '\n') {
+                if (!blank(body, start, i)) {
+                    count++;
+                }
+                start = i + 1;
+            }
+        }
+        return count;
+    }
+
     /** One JSON document per non-blank line; a line that does not parse is reported under its index. */
     public static List<Element> readLines(byte[] body) {
         List<Element> elements = new ArrayList<>();

@@ -55,6 +55,7 @@ public record Problem(String type, String title, int status, String detail, List
             case 413 -> "https://consent-vault.dev/problems/body-too-large";
             case 415 -> "https://consent-vault.dev/problems/unsupported-media-type";
             case 503 -> "https://consent-vault.dev/problems/unavailable";
+            case 504 -> "https://consent-vault.dev/problems/outcome-unknown";
             default -> "about:blank";
         };
     }

@@ -35,6 +35,23 @@ public class ProblemException extends RuntimeException {
                 Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
     }
 
+    /**
+     * 504: the database took the commit but its answer was lost, and the retries ran out of time. Unlike 503, the
+     * event may be stored, under the id the answer names. With a client {@code id} or an {@code Idempotency-Key} a
+     * retry is safe (it answers the stored event, or stores it once); without either, nothing can tell a retry from a
+     * new event, and the answer says so.
+     */
+    public static ProblemException outcomeUnknown(String eventId, boolean retrySafe, int retryAfterSeconds) {
+        String id = eventId.length() > 256 ? "it was sent with" : eventId.replaceAll("\\p{Cntrl}", "?");
+        String detail = "the database did not confirm the commit in time: the event may be stored under the id " + id
+                + (retrySafe
+                        ? "; a retry with the same id or Idempotency-Key answers the stored event or stores it once"
+                        : "; the request carried no id or Idempotency-Key, so a retry may store it twice (send an id"
+                                + " with every event to make retries safe)");
+        return new ProblemException(Problem.of(504, "Outcome unknown", detail),
+                Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
+    }
+
     public Problem problem() {
         return problem;
     }

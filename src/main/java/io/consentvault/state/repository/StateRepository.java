@@ -51,9 +51,11 @@ public class StateRepository {
 
     private final Pool pool;
     private final ConsentStrings strings;
+    private final io.vertx.core.Vertx vertx;
 
-    public StateRepository(Pool pool, ConsentStrings strings) {
+    public StateRepository(Pool pool, ConsentStrings strings, io.vertx.core.Vertx vertx) {
         this.pool = pool;
+        this.vertx = vertx;
         this.strings = strings;
     }
 
@@ -89,8 +91,10 @@ public class StateRepository {
      * time) is not after {@code at}, merged in the order received. Null when the user had no event by then.
      */
     public CompletableFuture<ConsentState> stateAt(String organizationId, String userKey, Instant at) {
+        // a long history is thousands of merges: folded on a worker thread, never on the event loop
         return pool.preparedQuery(HISTORY_UNTIL)
-                .execute(Tuple.of(organizationId, userKey, at.atOffset(ZoneOffset.UTC))).map(rows -> {
+                .execute(Tuple.of(organizationId, userKey, at.atOffset(ZoneOffset.UTC)))
+                .compose(rows -> vertx.<ConsentState>executeBlocking(() -> {
                     ConsentState state = null;
                     for (Row r : rows) {
                         if (state == null) {
@@ -99,7 +103,7 @@ public class StateRepository {
                         state = ConsentMerge.apply(state, facts(r));
                     }
                     return state;
-                }).toCompletionStage().toCompletableFuture();
+                }, false)).toCompletionStage().toCompletableFuture();
     }
 
     private ConsentMerge.EventFacts facts(Row r) {
