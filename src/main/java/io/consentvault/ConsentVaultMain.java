@@ -27,11 +27,10 @@ public final class ConsentVaultMain {
     public static void main(String... args) {
         if (embeddedWanted()) {
             EmbeddedPostgres pg = EmbeddedPostgres.start(new EmbeddedPostgres.Settings(dataDir(),
-                    Integer.parseInt(setting("CONSENT_EMBEDDED_POSTGRES_PORT", "54329")), "consent", "consent",
-                    "consent_vault"));
+                    Integer.parseInt(setting("CONSENT_EMBEDDED_POSTGRES_PORT", "54329")), "consent", "consent_vault"));
             System.setProperty("quarkus.datasource.reactive.url", pg.reactiveUrl());
             System.setProperty("quarkus.datasource.username", pg.settings().user());
-            System.setProperty("quarkus.datasource.password", pg.settings().password());
+            System.setProperty("quarkus.datasource.password", pg.password());
             Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "embedded-postgres-stop"));
             // a ready-to-use tenant and admin token, kept beside the data (see DemoTenant)
             Path home = pg.settings().dataDir().toAbsolutePath().getParent();

@@ -41,7 +41,7 @@ public final class PackagedService implements AutoCloseable {
                 "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl());
         builder.environment().put("QUARKUS_DATASOURCE_USERNAME", pg.settings().user());
-        builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", pg.settings().password());
+        builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", pg.password());
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         builder.environment().put("CONSENT_ADMIN_TOKEN", Api.ADMIN_TOKEN);
         builder.environment().putAll(extraEnv);
