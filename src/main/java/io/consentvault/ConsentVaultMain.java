@@ -3,7 +3,6 @@ package io.consentvault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -11,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 
 import io.consentvault.platform.embedded.EmbeddedPostgres;
+import io.consentvault.platform.embedded.SecretFiles;
 import io.quarkus.runtime.Application;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
@@ -43,7 +43,9 @@ public final class ConsentVaultMain {
             Path home = pg.settings().dataDir().toAbsolutePath().getParent();
             System.setProperty("consent.demo.keys-file", home.resolve("demo-keys.properties").toString());
             if (setting("CONSENT_ADMIN_TOKEN", null) == null) {
-                System.setProperty("consent.admin-token", adminToken(home.resolve("admin-token")));
+                Path tokenFile = home.resolve("admin-token");
+                System.setProperty("consent.admin-token", adminToken(tokenFile));
+                System.setProperty("consent.demo.admin-token-file", tokenFile.toString());
             }
         }
         Quarkus.run(args);
@@ -104,8 +106,7 @@ public final class ConsentVaultMain {
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);
             String token = "cv_admin_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Files.writeString(file, token);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            SecretFiles.write(file, token);
             return token;
         } catch (IOException e) {
             throw new IllegalStateException("cannot keep the admin token in " + file, e);
