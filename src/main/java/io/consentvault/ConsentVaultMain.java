@@ -3,11 +3,15 @@ package io.consentvault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 
 import io.consentvault.platform.embedded.EmbeddedPostgres;
+import io.consentvault.platform.embedded.SecretFiles;
+import io.quarkus.runtime.Application;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -21,26 +25,64 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public final class ConsentVaultMain {
 
+    /** More than the HTTP shutdown timeout and the drain of queued events together. */
+    private static final Duration APPLICATION_STOP_BOUND = Duration.ofSeconds(90);
+
     private ConsentVaultMain() {
     }
 
     public static void main(String... args) {
         if (embeddedWanted()) {
             EmbeddedPostgres pg = EmbeddedPostgres.start(new EmbeddedPostgres.Settings(dataDir(),
-                    Integer.parseInt(setting("CONSENT_EMBEDDED_POSTGRES_PORT", "54329")), "consent", "consent",
-                    "consent_vault"));
+                    Integer.parseInt(setting("CONSENT_EMBEDDED_POSTGRES_PORT", "54329")), "consent", "consent_vault"));
             System.setProperty("quarkus.datasource.reactive.url", pg.reactiveUrl());
             System.setProperty("quarkus.datasource.username", pg.settings().user());
-            System.setProperty("quarkus.datasource.password", pg.settings().password());
-            Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "embedded-postgres-stop"));
+            System.setProperty("quarkus.datasource.password", pg.password());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAfterApplication(pg), "embedded-postgres-stop"));
             // a ready-to-use tenant and admin token, kept beside the data (see DemoTenant)
             Path home = pg.settings().dataDir().toAbsolutePath().getParent();
             System.setProperty("consent.demo.keys-file", home.resolve("demo-keys.properties").toString());
             if (setting("CONSENT_ADMIN_TOKEN", null) == null) {
-                System.setProperty("consent.admin-token", adminToken(home.resolve("admin-token")));
+                Path tokenFile = home.resolve("admin-token");
+                System.setProperty("consent.admin-token", adminToken(tokenFile));
+                System.setProperty("consent.demo.admin-token-file", tokenFile.toString());
             }
         }
         Quarkus.run(args);
+    }
+
+    /**
+     * Runs in a JVM shutdown hook, beside Quarkus's own, which still finishes the requests in flight and drains
+     * queued events into this database: the server is stopped only once the application has stopped (or after
+     * {@link #APPLICATION_STOP_BOUND}), and the hook returns only once it has, so it never outlives the service.
+     */
+    private static void stopAfterApplication(EmbeddedPostgres pg) {
+        Application application = Application.currentApplication();
+        if (application != null) {
+            Thread waiter = new Thread(application::awaitShutdown, "embedded-postgres-await-application");
+            waiter.setDaemon(true);
+            waiter.start();
+            try {
+                waiter.join(APPLICATION_STOP_BOUND.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (waiter.isAlive()) {
+                say("the application has not stopped within " + APPLICATION_STOP_BOUND
+                        + "; stopping the embedded PostgreSQL anyway");
+            }
+        }
+        try {
+            pg.close();
+            say("embedded PostgreSQL on 127.0.0.1:" + pg.settings().port() + " stopped");
+        } catch (RuntimeException e) {
+            say("embedded PostgreSQL on 127.0.0.1:" + pg.settings().port() + " not stopped: " + e.getMessage());
+        }
+    }
+
+    /** The log handlers close with the application: what happens after it goes to the console directly. */
+    private static void say(String line) {
+        System.err.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " " + line);
     }
 
     private static boolean embeddedWanted() {
@@ -64,8 +106,7 @@ public final class ConsentVaultMain {
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);
             String token = "cv_admin_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Files.writeString(file, token);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            SecretFiles.write(file, token);
             return token;
         } catch (IOException e) {
             throw new IllegalStateException("cannot keep the admin token in " + file, e);

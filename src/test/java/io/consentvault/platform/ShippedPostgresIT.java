@@ -25,10 +25,10 @@ class ShippedPostgresIT {
         Path dir = Files.createTempDirectory("cv-shipped-pg");
         dir.toFile().setExecutable(true, false);
         EmbeddedPostgres.Settings settings = new EmbeddedPostgres.Settings(dir.resolve("data"),
-                EmbeddedPostgres.freePort(), "consent", "secret", "consent_vault");
+                EmbeddedPostgres.freePort(), "consent", "consent_vault");
         EmbeddedPostgres pg = EmbeddedPostgres.start(settings);
         try {
-            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "consent", "secret")) {
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "consent", pg.password())) {
                 c.createStatement().execute("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
                 ResultSet version = c.createStatement().executeQuery("SHOW server_version");
                 version.next();
@@ -36,7 +36,7 @@ class ShippedPostgresIT {
             }
             pg.stop();
             pg.restart();
-            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "consent", "secret")) {
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "consent", pg.password())) {
                 ResultSet kept = c.createStatement().executeQuery("SELECT v FROM kept");
                 kept.next();
                 assertEquals("still here", kept.getString(1));

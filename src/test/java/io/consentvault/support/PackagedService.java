@@ -30,24 +30,49 @@ public final class PackagedService implements AutoCloseable {
     }
 
     public static PackagedService start(String name, Map<String, String> extraEnv) throws IOException {
+        EmbeddedPostgres pg = TestDatabase.server();
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", pg.settings().user());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", pg.password());
+        env.put("CONSENT_ADMIN_TOKEN", Api.ADMIN_TOKEN);
+        env.putAll(extraEnv);
+        return launch(name, env);
+    }
+
+    /**
+     * The packaged service with only these environment variables (and a free HTTP port), not pointed at the test
+     * database: e.g. the embedded default.
+     */
+    public static PackagedService launch(String name, Map<String, String> env) throws IOException {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("run with ./mvnw verify: the packaged service is missing");
         }
-        EmbeddedPostgres pg = TestDatabase.server();
         int port = EmbeddedPostgres.freePort();
         Path log = Files.createTempFile("consent-vault-" + name, ".log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl());
-        builder.environment().put("QUARKUS_DATASOURCE_USERNAME", pg.settings().user());
-        builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", pg.settings().password());
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        builder.environment().put("CONSENT_ADMIN_TOKEN", Api.ADMIN_TOKEN);
-        builder.environment().putAll(extraEnv);
+        builder.environment().putAll(env);
         PackagedService service = new PackagedService(builder.start(), "http://127.0.0.1:" + port, log);
-        Poll.until(name + " to be ready", Duration.ofSeconds(60), () -> service.status("/q/health/ready") == 200);
+        Poll.until(name + " to be ready", Duration.ofSeconds(60), () -> {
+            if (!service.process.isAlive()) {
+                throw new AssertionError(name + " exited before it was ready:\n" + service.logTail());
+            }
+            return service.status("/q/health/ready") == 200;
+        });
         return service;
+    }
+
+    /** The end of what the service wrote. */
+    public String logTail() {
+        try {
+            String text = Files.readString(log);
+            return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     /** Creates the organization (if needed) and a key with these scopes, through this service's admin API. */

@@ -30,7 +30,7 @@ public final class TestDatabase {
                 Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "cv-test-pg");
                 dir.toFile().setExecutable(true, false);
                 server = EmbeddedPostgres.start(new EmbeddedPostgres.Settings(dir.resolve("data"),
-                        EmbeddedPostgres.freePort(), "consent", "consent-test", "consent_vault"));
+                        EmbeddedPostgres.freePort(), "consent", "consent_vault"));
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close, "test-postgres-stop"));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -43,12 +43,12 @@ public final class TestDatabase {
     public static Map<String, String> quarkusConfig() {
         EmbeddedPostgres pg = server();
         return Map.of("quarkus.datasource.reactive.url", pg.reactiveUrl(), "quarkus.datasource.username",
-                pg.settings().user(), "quarkus.datasource.password", pg.settings().password());
+                pg.settings().user(), "quarkus.datasource.password", pg.password());
     }
 
     public static Connection connect() throws SQLException {
         EmbeddedPostgres pg = server();
-        return DriverManager.getConnection(pg.jdbcUrl(), pg.settings().user(), pg.settings().password());
+        return DriverManager.getConnection(pg.jdbcUrl(), pg.settings().user(), pg.password());
     }
 
     /** The single number a query answers. */

@@ -247,7 +247,7 @@ class TenancyTest {
         ProcessBuilder builder = new ProcessBuilder(pg.program("pg_dump").toString(), "-h", "127.0.0.1", "-p",
                 Integer.toString(pg.settings().port()), "-U", pg.settings().user(), "-f", out.toString(),
                 pg.settings().database()).redirectErrorStream(true);
-        builder.environment().put("PGPASSWORD", pg.settings().password());
+        builder.environment().put("PGPASSWORD", pg.password());
         Process process = builder.start();
         process.getInputStream().readAllBytes();
         assertEquals(true, process.waitFor(60, TimeUnit.SECONDS));
