@@ -57,7 +57,7 @@ public class StateCache {
                         });
                     }
                 });
-        changes.onChanged(keys -> cache.synchronous().invalidateAll(keys));
+        changes.onChanged(this::invalidated);
         changes.onReset(() -> cache.synchronous().invalidateAll());
         registerMetrics(registry);
     }
@@ -84,6 +84,11 @@ public class StateCache {
 
     public void invalidate(UserKey key) {
         cache.synchronous().invalidate(key);
+    }
+
+    /** Another replica changed these users, each to the revision given ({@link StateChanges#GONE}: erased). */
+    void invalidated(Map<UserKey, Long> revisions) {
+        cache.synchronous().invalidateAll(revisions.keySet());
     }
 
     private static CachedUser entry(UserKey key, ConsentState state) {

@@ -279,7 +279,7 @@ public class StateWriter {
         if (changed.isEmpty()) {
             return Future.succeededFuture(changed);
         }
-        return conn.preparedQuery(NOTIFY).execute(Tuple.tuple().addArrayOfString(changes.messages(changed.keySet())))
+        return conn.preparedQuery(NOTIFY).execute(Tuple.tuple().addArrayOfString(changes.messages(changed)))
                 .map(changed);
     }
 
