@@ -73,6 +73,6 @@ public class ErasureService {
                                             .addArrayOfString(changes.erased(List.of(user)))))
                                     .replaceWith(Optional.of(erasure));
                         })))
-                .invoke(done -> cache.invalidate(user));
+                .invoke(done -> cache.erased(user));
     }
 }
