@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * @param version how many events changed the state
  * @param revision the stored row's revision, which every write that changes the row bumps (a change of a value's
  *        source or time too, which leaves {@code version} alone); set by the writer, not by {@link ConsentMerge}; 0
- *        for a state never stored
+ *        for a state never stored, and for a row stored before rows had revisions
  */
 public record ConsentState(String userId, String userType, Map<String, Decision> purposes,
         Map<String, Decision> vendors, Flag<String> country, Flag<String> tcfcs, Instant createdAt,
