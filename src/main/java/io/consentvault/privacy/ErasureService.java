@@ -71,9 +71,9 @@ public class ErasureService {
                             return conn.preparedQuery(RECORD).execute(Tuple.of(erasure.erasureId(),
                                     user.organizationId(), now.atOffset(ZoneOffset.UTC), removed))
                                     .chain(() -> conn.preparedQuery(StateWriter.NOTIFY).execute(Tuple.tuple()
-                                            .addArrayOfString(changes.messages(List.of(user)))))
+                                            .addArrayOfString(changes.erased(List.of(user)))))
                                     .replaceWith(Optional.of(erasure));
                         })))
-                .invoke(done -> cache.invalidate(user));
+                .invoke(done -> cache.erased(user));
     }
 }

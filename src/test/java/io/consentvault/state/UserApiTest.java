@@ -292,8 +292,9 @@ class UserApiTest {
                 "[{\"action\": \"consent.given\", \"purpose\": \"analytics\"}]"));
         Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/gus").then()
                 .body("version", equalTo(1));
-        // as if five changes had been committed elsewhere, and their announcement not heard yet
-        TestDatabase.execute("UPDATE consent_state SET version = 6, decisions = jsonb_set(decisions, '{p,ads}',"
+        // as if five changes had been committed elsewhere (each bumping the revision), not announced here yet
+        TestDatabase.execute("UPDATE consent_state SET version = 6, revision = revision + 5,"
+                + " decisions = jsonb_set(decisions, '{p,ads}',"
                 + " '[false, 0, null, -1]') WHERE organization_id = '" + org + "' AND user_key = 'gus'");
         double staleBefore = Metrics.value("consent_state_stale_merges_total");
 

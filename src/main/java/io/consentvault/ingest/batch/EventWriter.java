@@ -110,9 +110,10 @@ public class EventWriter {
 
     /**
      * Stores the batch and folds it into the users' state, in one transaction. Usually two round trips: the events
-     * (with the states this replica does not hold, read alongside), then the guarded state upsert, the announcement and
-     * the commit, pipelined. When a state turns out to have changed under the merge, the batch is written again, on the
-     * same connection, with the users' rows locked first.
+     * (with the states this replica does not hold and, if some user may get a new row, its first revision, read
+     * alongside), then the guarded state upsert, the announcement and the commit, pipelined. When a state turns out to
+     * have changed under the merge, the batch is written again, on the same connection, with the users' rows locked
+     * first.
      * <p>
      * Transactions are driven with plain BEGIN / COMMIT / ROLLBACK so that the commit can be pipelined behind the last
      * statement; every statement's own result decides, since a COMMIT after a failed statement answers ROLLBACK.
@@ -145,14 +146,18 @@ public class EventWriter {
         Future<Map<UserKey, ConsentState>> loaded = unknown.isEmpty()
                 ? Future.succeededFuture(Map.of())
                 : StateRepository.load(conn, unknown);
-        return endOnFailure(conn, Future.all(begin, inserted, loaded)
+        // a user not held, or held as unknown, may get a new row, which needs its first revision
+        Future<Long> firstRevision = unknown.isEmpty() && !bases.containsValue(null)
+                ? Future.succeededFuture(0L)
+                : StateWriter.firstRevision(conn);
+        return endOnFailure(conn, Future.all(begin, inserted, loaded, firstRevision)
                 .compose(done -> b.stored(conn, inserted.result()))).compose(stored -> {
                     bases.putAll(loaded.result());
                     for (UserKey key : unknown) {
                         bases.putIfAbsent(key, null); // not stored yet: a new row
                     }
                     Future<Map<UserKey, ConsentState>> state = states.writeGuarded(conn,
-                            StateWriter.merge(stored.events(), bases));
+                            StateWriter.merge(stored.events(), bases, firstRevision.result()));
                     Future<?> commit = conn.query("COMMIT").execute();
                     return Future.all(state, commit)
                             .transform(ar -> ar.succeeded()

@@ -1,5 +1,6 @@
 package io.consentvault.state.cache;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -10,9 +11,13 @@ import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 
 import io.consentvault.state.StateConfig;
@@ -28,11 +33,27 @@ import io.micrometer.core.instrument.MeterRegistry;
  * a miss by one load per key however many requests wait for it (many keys of a bulk lookup in one query), replaced on
  * commit by this replica's writes, and emptied of the users other replicas change (via {@link StateChanges}).
  * Unknown users are cached too, as {@link CachedUser#MISSING}. Thread-safe; lookups never block.
+ * <p>
+ * A commit's put can arrive after the announcement of a newer write of the same user (or of its erasure) was heard, or
+ * after a newer state was loaded. So a put never replaces an entry of the same or a newer revision, and each
+ * invalidation is remembered for {@link #REMEMBERED_FOR} with the revision announced ({@link StateChanges#GONE} for an
+ * erasure): a put at or below it is dropped, and the next read loads. Should more invalidations come within that time
+ * than {@link #REMEMBERED_AT_MOST}, commits drop their users' entries instead of putting them until it has passed.
  */
 @ApplicationScoped
 public class StateCache {
 
+    private static final Logger LOG = Logger.getLogger(StateCache.class);
+
+    /** Far longer than a commit's put can lag behind the commit without the event loop being reported blocked. */
+    static final Duration REMEMBERED_FOR = Duration.ofSeconds(5);
+    static final int REMEMBERED_AT_MOST = 100_000;
+
     private final AsyncLoadingCache<UserKey, CachedUser> cache;
+    /** The users invalidated lately, with the revision announced. */
+    private final Cache<UserKey, Long> invalidated;
+    /** Until when ({@link System#nanoTime}) commits do not put: an invalidation was forgotten too early. */
+    private volatile long unorderedUntil = System.nanoTime();
 
     public StateCache(StateRepository repository, StateConfig config, StateChanges changes, MeterRegistry registry) {
         Executor direct = Runnable::run; // completions arrive on event loops; no hop to a worker pool
@@ -57,7 +78,17 @@ public class StateCache {
                         });
                     }
                 });
-        changes.onChanged(keys -> cache.synchronous().invalidateAll(keys));
+        this.invalidated = Caffeine.newBuilder()
+                .expireAfterWrite(REMEMBERED_FOR)
+                .maximumSize(REMEMBERED_AT_MOST)
+                .executor(direct)
+                .evictionListener((UserKey k, Long revision, RemovalCause cause) -> {
+                    if (cause == RemovalCause.SIZE) {
+                        forgotten();
+                    }
+                })
+                .build();
+        changes.onChanged(this::invalidated);
         changes.onReset(() -> cache.synchronous().invalidateAll());
         registerMetrics(registry);
     }
@@ -76,14 +107,56 @@ public class StateCache {
         return held != null && held.isDone() && !held.isCompletedExceptionally() ? held.join() : null;
     }
 
-    /** After this replica committed new states: the answers are replaced at once. */
+    /**
+     * After this replica committed new states: the answers are replaced at once, unless what is held or was heard
+     * meanwhile is as new or newer.
+     */
     public void committed(Map<UserKey, ConsentState> states) {
-        states.forEach(
-                (k, s) -> cache.put(k, CompletableFuture.completedFuture(UserJson.cached(k.organizationId(), s))));
+        states.forEach((k, s) -> cache.asMap().compute(k, (key, held) -> newest(key, held, s)));
     }
 
-    public void invalidate(UserKey key) {
-        cache.synchronous().invalidate(key);
+    /** What to hold for {@code key} once {@code state} is committed: runs atomically with the key's invalidations. */
+    private CompletableFuture<CachedUser> newest(UserKey key, CompletableFuture<CachedUser> held, ConsentState state) {
+        Long heard = invalidated.getIfPresent(key);
+        if (heard != null && heard >= state.revision()) {
+            return held; // loaded since the announcement (an invalidation empties the entry), or nothing
+        }
+        if (heard == null && System.nanoTime() - unorderedUntil < 0) {
+            return null; // it may have been forgotten (an eviction sets the time before it shows)
+        }
+        if (held != null && held.isDone() && !held.isCompletedExceptionally()) {
+            CachedUser user = held.join();
+            if (user.exists() && user.state().revision() >= state.revision()) {
+                return held;
+            }
+        }
+        return CompletableFuture.completedFuture(UserJson.cached(key.organizationId(), state));
+    }
+
+    /** This replica erased the user. */
+    public void erased(UserKey key) {
+        invalidated(Map.of(key, StateChanges.GONE));
+    }
+
+    /**
+     * Another replica changed these users, each to the revision given ({@link StateChanges#GONE}: erased). Remembered
+     * before the entries go, so that a put either comes first (and goes with them) or sees it.
+     */
+    void invalidated(Map<UserKey, Long> revisions) {
+        revisions.forEach((key, revision) -> {
+            invalidated.asMap().merge(key, revision, Math::max);
+            cache.synchronous().invalidate(key);
+        });
+    }
+
+    /** An invalidation was forgotten before its time (too many at once): puts cannot be ordered for a while. */
+    private void forgotten() {
+        boolean was = System.nanoTime() - unorderedUntil >= 0;
+        unorderedUntil = System.nanoTime() + REMEMBERED_FOR.toNanos();
+        if (was) {
+            LOG.warnf("more than %d users invalidated within %s: commits drop entries instead of putting them for %s",
+                    REMEMBERED_AT_MOST, REMEMBERED_FOR, REMEMBERED_FOR);
+        }
     }
 
     private static CachedUser entry(UserKey key, ConsentState state) {

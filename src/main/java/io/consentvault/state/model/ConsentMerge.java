@@ -59,7 +59,8 @@ public final class ConsentMerge {
                 ? source.eventTime()
                 : state.createdAt();
         ConsentState next = new ConsentState(state.userId(), state.userType(), purposes, vendors, country, tcfcs,
-                createdAt, latest(purposes, vendors, country, tcfcs), state.version() + (changed ? 1 : 0));
+                createdAt, latest(purposes, vendors, country, tcfcs), state.version() + (changed ? 1 : 0),
+                state.revision());
         return next.equals(state) ? state : next;
     }
 

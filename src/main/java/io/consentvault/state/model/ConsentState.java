@@ -13,14 +13,23 @@ import java.util.TreeMap;
  * @param createdAt the earliest event time seen for the user
  * @param updatedAt the latest time of any decision the state holds
  * @param version how many events changed the state
+ * @param revision the stored row's revision, which every write that changes the row bumps (a change of a value's
+ *        source or time too, which leaves {@code version} alone); set by the writer, not by {@link ConsentMerge}; 0
+ *        for a state never stored, and for a row stored before rows had revisions
  */
 public record ConsentState(String userId, String userType, Map<String, Decision> purposes,
         Map<String, Decision> vendors, Flag<String> country, Flag<String> tcfcs, Instant createdAt,
-        Instant updatedAt, int version) {
+        Instant updatedAt, int version, long revision) {
 
     public static ConsentState empty(String userId, String userType) {
         return new ConsentState(userId, userType, new TreeMap<>(), new TreeMap<>(), Flag.none(), Flag.none(), null,
-                null, 0);
+                null, 0, 0);
+    }
+
+    /** The same state, as stored at {@code revision}. */
+    public ConsentState withRevision(long revision) {
+        return new ConsentState(userId, userType, purposes, vendors, country, tcfcs, createdAt, updatedAt, version,
+                revision);
     }
 
     /** Where a value came from, in the order that decides which value wins. */

@@ -61,7 +61,7 @@ public final class StateCodec {
     }
 
     public static ConsentState decode(String userId, String userType, String json, Instant createdAt,
-            Instant updatedAt, int version) {
+            Instant updatedAt, int version, long revision) {
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
@@ -74,7 +74,7 @@ public final class StateCodec {
         }
         return new ConsentState(userId, userType, decisions(root.path("p"), sources),
                 decisions(root.path("v"), sources), textFlag(root.get("c"), sources),
-                textFlag(root.get("t"), sources), createdAt, updatedAt, version);
+                textFlag(root.get("t"), sources), createdAt, updatedAt, version, revision);
     }
 
     private static void decisions(JsonGenerator g, Map<String, Decision> decisions, Map<Source, Integer> sources,

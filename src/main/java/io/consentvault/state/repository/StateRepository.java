@@ -34,7 +34,7 @@ public class StateRepository {
 
     static final String LOAD = """
             SELECT s.organization_id, s.user_key, s.user_id, s.user_type, s.decisions::text, s.created_at,
-                   s.updated_at, s.version
+                   s.updated_at, s.version, s.revision
             FROM consent_state s
             JOIN unnest($1::text[], $2::text[]) AS k(organization_id, user_key)
               ON s.organization_id = k.organization_id AND s.user_key = k.user_key
@@ -80,7 +80,7 @@ public class StateRepository {
                         found.put(new UserKey(r.getString(0), r.getString(1)),
                                 StateCodec.decode(r.getString(2), r.getString(3), r.getString(4),
                                         instant(r.getOffsetDateTime(5)), instant(r.getOffsetDateTime(6)),
-                                        r.getInteger(7)));
+                                        r.getInteger(7), r.getLong(8)));
                     }
                     return found;
                 });

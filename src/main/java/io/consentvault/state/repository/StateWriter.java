@@ -3,7 +3,6 @@ package io.consentvault.state.repository;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +18,7 @@ import io.consentvault.state.model.ConsentState;
 import io.consentvault.state.model.StateCodec;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -27,15 +27,16 @@ import io.vertx.sqlclient.Tuple;
  * per user in memory ({@link ConsentMerge}), then written as one batched upsert, and announced. Two ways:
  * <ul>
  * <li>{@link #merge} + {@link #writeGuarded}, the usual one: the merge starts from the state this replica already holds
- * (its cache, or a plain read), and the upsert writes only where the stored state is still that one (same version,
- * same creation time, still there). Where it is not (another replica wrote the user, or the user was erased), the
- * statement raises SQLSTATE 40001 and the whole batch is rolled back, to be written again the second way.</li>
+ * (its cache, or a plain read), and the upsert writes only where the stored state is still that one (same revision,
+ * still there). Where it is not (another replica wrote the user, or the user was erased), the statement raises
+ * SQLSTATE 40001 and the whole batch is rolled back, to be written again the second way.</li>
  * <li>{@link #apply}: rows are created if missing and locked in key order by one statement, so concurrent batches
  * (other lanes, other replicas) serialise per user without deadlocks and no merge starts from a state another
  * transaction is changing; then the update. Costs one more statement and one more row version per user.</li>
  * </ul>
- * Statements are pipelined on the connection. Called by {@code EventWriter} on the Vert.x event loop of the
- * transaction's connection.
+ * Every write that changes a row sets its revision to the one it merged onto plus one; a new row starts at a revision
+ * drawn by {@link #FIRST_REVISION}, never used before for any row. Statements are pipelined on the connection. Called
+ * by {@code EventWriter} on the Vert.x event loop of the transaction's connection.
  */
 @ApplicationScoped
 public class StateWriter {
@@ -51,51 +52,57 @@ public class StateWriter {
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ORDER BY 1, 2
             ON CONFLICT (organization_id, user_key) DO UPDATE SET version = s.version
             RETURNING s.organization_id, s.user_key, s.user_id, s.user_type, s.decisions::text, s.created_at,
-                      s.updated_at, s.version
+                      s.updated_at, s.version, s.revision
             """;
 
     static final String UPDATE = """
             INSERT INTO consent_state AS s (organization_id, user_key, user_id, decisions, created_at, updated_at,
-                                            version)
-            SELECT organization_id, user_key, '', decisions::jsonb, created_at, updated_at, version
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[])
-              AS u(organization_id, user_key, decisions, created_at, updated_at, version)
+                                            version, revision)
+            SELECT organization_id, user_key, '', decisions::jsonb, created_at, updated_at, version, revision
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[],
+                        $7::bigint[])
+              AS u(organization_id, user_key, decisions, created_at, updated_at, version, revision)
             ON CONFLICT (organization_id, user_key) DO UPDATE
             SET decisions = EXCLUDED.decisions, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
-                version = EXCLUDED.version
+                version = EXCLUDED.version, revision = EXCLUDED.revision
             """;
 
     /**
      * The guarded upsert. Row {@code i} (1-based) of a user the writer believes stored carries version {@code -i}: on
-     * conflict, {@code $9[i]} and {@code $10[i]} are the version and creation time (epoch microseconds, or
-     * {@link #NO_TIME}) it expects, and {@code $11[i]} the version it writes. That sentinel insert lands only if the
-     * row vanished meanwhile (erased); a new user's row carries its real version and must not conflict. Any row not
-     * written as expected fails the count, and {@code consent_state_changed()} raises SQLSTATE 40001.
+     * conflict, {@code $10[i]} is the revision it expects and {@code $11[i]} the version it writes. That sentinel
+     * insert lands only if the row vanished meanwhile (erased); a new user's row carries its real version and must not
+     * conflict. Any row not written as expected fails the count, and {@code consent_state_changed()} raises SQLSTATE
+     * 40001. A user whose state the batch left as it was is written with the revision it expects: its row does not
+     * change, and a merge onto it stays valid.
      */
     static final String UPSERT_GUARDED = """
             WITH written AS (
               INSERT INTO consent_state AS s (organization_id, user_key, user_id, user_type, decisions, created_at,
-                                              updated_at, version)
-              SELECT organization_id, user_key, user_id, user_type, decisions::jsonb, created_at, updated_at, version
+                                              updated_at, version, revision)
+              SELECT organization_id, user_key, user_id, user_type, decisions::jsonb, created_at, updated_at, version,
+                     revision
               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                          $7::timestamptz[], $8::int[])
-                AS u(organization_id, user_key, user_id, user_type, decisions, created_at, updated_at, version)
+                          $7::timestamptz[], $8::int[], $9::bigint[])
+                AS u(organization_id, user_key, user_id, user_type, decisions, created_at, updated_at, version,
+                     revision)
               ORDER BY 1, 2
               ON CONFLICT (organization_id, user_key) DO UPDATE
               SET decisions = EXCLUDED.decisions, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
-                  version = ($11::int[])[-EXCLUDED.version]
+                  version = ($11::int[])[-EXCLUDED.version], revision = EXCLUDED.revision
               WHERE EXCLUDED.version < 0
-                AND s.version = ($9::int[])[-EXCLUDED.version]
-                AND coalesce((extract(epoch FROM s.created_at) * 1000000)::bigint, -9223372036854775808)
-                    = ($10::bigint[])[-EXCLUDED.version]
+                AND s.revision = ($10::bigint[])[-EXCLUDED.version]
               RETURNING s.version
             )
             SELECT consent_state_changed() FROM (SELECT count(*) AS n FROM written WHERE version >= 0) w
             WHERE w.n <> $12
             """;
 
-    /** "No creation time" in the guard's arrays (which hold no nulls, so that indexing them stays cheap). */
-    static final long NO_TIME = Long.MIN_VALUE;
+    /**
+     * The first revision of the rows a batch creates: a multiple of 2^20 never drawn before (as the column's default
+     * draws for rows created by {@link #LOCK}), so a user erased and written again never comes back to a revision some
+     * replica may still hold for the erased row.
+     */
+    public static final String FIRST_REVISION = "SELECT nextval('consent_state_incarnation') * 1048576";
 
     public static final String NOTIFY = "SELECT pg_notify('" + StateChanges.CHANNEL + "', m) FROM unnest($1::text[]) m";
 
@@ -133,11 +140,17 @@ public class StateWriter {
             Map<UserKey, ConsentState> changed) {
     }
 
+    /** Draws the first revision of the rows a batch may create (see {@link #FIRST_REVISION}). */
+    public static Future<Long> firstRevision(SqlClient client) {
+        return client.preparedQuery(FIRST_REVISION).execute().map(rows -> rows.iterator().next().getLong(0));
+    }
+
     /**
      * Merges the newly stored events (in arrival order) onto {@code bases}, which holds every user of the batch (a null
-     * value: the user has no row).
+     * value: the user has no row). A changed state is at its base's revision plus one, a new row at
+     * {@code firstRevision} (from {@link #firstRevision}; needed only when some base is null).
      */
-    public static Merged merge(List<ConsentEvent> stored, Map<UserKey, ConsentState> bases) {
+    public static Merged merge(List<ConsentEvent> stored, Map<UserKey, ConsentState> bases, long firstRevision) {
         Map<UserKey, ConsentState> after = new LinkedHashMap<>();
         Map<UserKey, ConsentState> changed = new LinkedHashMap<>();
         byUser(stored).forEach((key, events) -> {
@@ -148,10 +161,14 @@ public class StateWriter {
             for (ConsentEvent e : events) {
                 state = ConsentMerge.apply(state, facts(e));
             }
-            after.put(key, state);
             if (state != base) {
+                if (base == null && firstRevision <= 0) {
+                    throw new IllegalArgumentException("a new row needs a first revision");
+                }
+                state = state.withRevision(base == null ? firstRevision : base.revision() + 1);
                 changed.put(key, state);
             }
+            after.put(key, state);
         });
         return new Merged(bases, after, changed);
     }
@@ -168,9 +185,8 @@ public class StateWriter {
         String[] orgs = new String[n], keys = new String[n], ids = new String[n], types = new String[n],
                 decisions = new String[n];
         OffsetDateTime[] created = new OffsetDateTime[n], updated = new OffsetDateTime[n];
-        Integer[] versions = new Integer[n];
-        Integer[] expectedVersions = new Integer[n], newVersions = new Integer[n];
-        Long[] expectedCreated = new Long[n];
+        Integer[] versions = new Integer[n], newVersions = new Integer[n];
+        Long[] revisions = new Long[n], expectedRevisions = new Long[n];
         int i = 0;
         for (Map.Entry<UserKey, ConsentState> e : merged.after().entrySet()) {
             ConsentState base = merged.before().get(e.getKey());
@@ -183,15 +199,13 @@ public class StateWriter {
             created[i] = utc(state.createdAt());
             updated[i] = utc(state.updatedAt());
             versions[i] = base == null ? state.version() : -(i + 1);
-            expectedVersions[i] = base == null ? -1 : base.version();
-            expectedCreated[i] = base == null || base.createdAt() == null
-                    ? NO_TIME
-                    : ChronoUnit.MICROS.between(Instant.EPOCH, base.createdAt());
+            revisions[i] = state.revision();
+            expectedRevisions[i] = base == null ? -1 : base.revision();
             newVersions[i] = state.version();
             i++;
         }
         Future<?> upsert = conn.preparedQuery(UPSERT_GUARDED).execute(Tuple.from(new Object[]{orgs, keys, ids, types,
-                decisions, created, updated, versions, expectedVersions, expectedCreated, newVersions, n}));
+                decisions, created, updated, versions, revisions, expectedRevisions, newVersions, n}));
         Future<Map<UserKey, ConsentState>> announced = announce(conn, merged.changed());
         return Future.all(upsert, announced).map(done -> merged.changed());
     }
@@ -221,13 +235,14 @@ public class StateWriter {
                     for (Row r : rows) {
                         UserKey key = new UserKey(r.getString(0), r.getString(1));
                         ConsentState before = StateCodec.decode(r.getString(2), r.getString(3), r.getString(4),
-                                instant(r.getOffsetDateTime(5)), instant(r.getOffsetDateTime(6)), r.getInteger(7));
+                                instant(r.getOffsetDateTime(5)), instant(r.getOffsetDateTime(6)), r.getInteger(7),
+                                r.getLong(8));
                         ConsentState after = before;
                         for (ConsentEvent e : byUser.get(key)) {
                             after = ConsentMerge.apply(after, facts(e));
                         }
                         if (after != before) {
-                            changed.put(key, after);
+                            changed.put(key, after.withRevision(before.revision() + 1));
                         }
                     }
                     return changed.isEmpty() ? Future.succeededFuture(changed) : write(conn, changed);
@@ -244,6 +259,7 @@ public class StateWriter {
         String[] orgs = new String[n], keys = new String[n], decisions = new String[n];
         OffsetDateTime[] created = new OffsetDateTime[n], updated = new OffsetDateTime[n];
         Integer[] versions = new Integer[n];
+        Long[] revisions = new Long[n];
         int i = 0;
         for (Map.Entry<UserKey, ConsentState> e : changed.entrySet()) {
             orgs[i] = e.getKey().organizationId();
@@ -252,9 +268,10 @@ public class StateWriter {
             created[i] = utc(e.getValue().createdAt());
             updated[i] = utc(e.getValue().updatedAt());
             versions[i] = e.getValue().version();
+            revisions[i] = e.getValue().revision();
             i++;
         }
-        conn.preparedQuery(UPDATE).execute(Tuple.of(orgs, keys, decisions, created, updated, versions));
+        conn.preparedQuery(UPDATE).execute(Tuple.of(orgs, keys, decisions, created, updated, versions, revisions));
         return announce(conn, changed);
     }
 
@@ -262,7 +279,7 @@ public class StateWriter {
         if (changed.isEmpty()) {
             return Future.succeededFuture(changed);
         }
-        return conn.preparedQuery(NOTIFY).execute(Tuple.tuple().addArrayOfString(changes.messages(changed.keySet())))
+        return conn.preparedQuery(NOTIFY).execute(Tuple.tuple().addArrayOfString(changes.messages(changed)))
                 .map(changed);
     }
 
