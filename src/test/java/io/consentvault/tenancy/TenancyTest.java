@@ -121,6 +121,7 @@ class TenancyTest {
                     .when().post("/v1/consents/events").then().statusCode(401);
         } finally {
             TestDatabase.execute("DELETE FROM api_keys WHERE id = '" + broken + "'");
+            TestDatabase.execute("DELETE FROM organizations WHERE id = '" + broken + "'");
         }
     }
 
