@@ -25,9 +25,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class ErasureService {
 
-    static final String DELETE_STATE = "DELETE FROM consent_state WHERE organization_id = $1 AND user_key = $2";
+    public static final String DELETE_STATE = "DELETE FROM consent_state WHERE organization_id = $1 AND user_key = $2";
 
-    static final String DELETE_EVENTS = """
+    public static final String DELETE_EVENTS = """
             WITH gone AS (
               DELETE FROM events WHERE organization_id = $1 AND user_key = $2 RETURNING id
             ), keys AS (
@@ -36,7 +36,7 @@ public class ErasureService {
             SELECT count(*) FROM gone
             """;
 
-    static final String RECORD = "INSERT INTO erasures (id, organization_id, erased_at, events_removed)"
+    public static final String RECORD = "INSERT INTO erasures (id, organization_id, erased_at, events_removed)"
             + " VALUES ($1, $2, $3, $4)";
 
     private final Pool pool;

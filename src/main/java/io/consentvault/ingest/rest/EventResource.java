@@ -1,7 +1,6 @@
 package io.consentvault.ingest.rest;
 
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -93,7 +92,7 @@ public class EventResource {
     @APIResponse(responseCode = "200", description = "The event in the export's events layout, with its proof")
     @APIResponse(responseCode = "404", description = "Unknown event")
     public Uni<EventView> get(@PathParam("id") String id, @QueryParam("organization_id") String organizationId) {
-        return events.find(Optional.of(caller.organization(organizationId)), id).map(found -> found
+        return events.find(caller.organization(organizationId), id).map(found -> found
                 .map(e -> EventView.of(e, mapper, strings))
                 .orElseThrow(() -> ProblemException.notFound("no event with this id")));
     }

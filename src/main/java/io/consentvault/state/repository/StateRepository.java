@@ -32,7 +32,7 @@ import io.vertx.sqlclient.Tuple;
 @ApplicationScoped
 public class StateRepository {
 
-    static final String LOAD = """
+    public static final String LOAD = """
             SELECT s.organization_id, s.user_key, s.user_id, s.user_type, s.decisions::text, s.created_at,
                    s.updated_at, s.version
             FROM consent_state s
@@ -40,7 +40,7 @@ public class StateRepository {
               ON s.organization_id = k.organization_id AND s.user_key = k.user_key
             """;
 
-    static final String HISTORY_UNTIL = """
+    public static final String HISTORY_UNTIL = """
             SELECT id, received_at, event_time, user_id, user_type, country, regulation, consent_string, items::text
             FROM events
             WHERE organization_id = $1 AND user_key = $2 AND event_time <= $3

@@ -46,7 +46,7 @@ public class StateWriter {
      * each row to its partition; a SELECT FOR UPDATE or UPDATE joined with the batch would be planned against every
      * partition.)
      */
-    static final String LOCK = """
+    public static final String LOCK = """
             INSERT INTO consent_state AS s (organization_id, user_key, user_id, user_type)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ORDER BY 1, 2
             ON CONFLICT (organization_id, user_key) DO UPDATE SET version = s.version
@@ -54,7 +54,7 @@ public class StateWriter {
                       s.updated_at, s.version
             """;
 
-    static final String UPDATE = """
+    public static final String UPDATE = """
             INSERT INTO consent_state AS s (organization_id, user_key, user_id, decisions, created_at, updated_at,
                                             version)
             SELECT organization_id, user_key, '', decisions::jsonb, created_at, updated_at, version
@@ -72,7 +72,7 @@ public class StateWriter {
      * row vanished meanwhile (erased); a new user's row carries its real version and must not conflict. Any row not
      * written as expected fails the count, and {@code consent_state_changed()} raises SQLSTATE 40001.
      */
-    static final String UPSERT_GUARDED = """
+    public static final String UPSERT_GUARDED = """
             WITH written AS (
               INSERT INTO consent_state AS s (organization_id, user_key, user_id, user_type, decisions, created_at,
                                               updated_at, version)

@@ -25,6 +25,14 @@ import io.vertx.sqlclient.Row;
 public class KeyRegistry {
 
     public static final String CHANNEL = "consent_keys";
+
+    /** Every live key; read whole (a small table), never per request. */
+    public static final String KEYS = "SELECT id, organization_id, secret_hash, scopes FROM api_keys"
+            + " WHERE revoked_at IS NULL";
+
+    /** Every organization's allowed origins. */
+    public static final String ORIGINS = "SELECT id, allowed_origins FROM organizations";
+
     private static final Logger LOG = Logger.getLogger(KeyRegistry.class);
 
     /** A live key; {@code secretHash} is the SHA-256 of its secret. */
@@ -72,23 +80,22 @@ public class KeyRegistry {
     }
 
     public io.vertx.core.Future<Void> reload() {
-        return pool.query("SELECT id, organization_id, secret_hash, scopes FROM api_keys WHERE revoked_at IS NULL")
-                .execute().compose(keyRows -> pool.query("SELECT id, allowed_origins FROM organizations").execute()
-                        .map(orgRows -> {
-                            Map<String, KeyInfo> keys = new HashMap<>();
-                            for (Row r : keyRows) {
-                                keys.put(r.getString(0),
-                                        new KeyInfo(r.getString(0), r.getString(1), ApiKeys.hashBytes(r.getString(2)),
-                                                Set.of(r.getString(3).trim().split("\\s+"))));
-                            }
-                            Map<String, Set<String>> origins = new HashMap<>();
-                            for (Row r : orgRows) {
-                                String list = r.getString(1).trim();
-                                origins.put(r.getString(0), list.isEmpty() ? Set.of() : Set.of(list.split("\\s+")));
-                            }
-                            snapshot = new Snapshot(Map.copyOf(keys), Map.copyOf(origins));
-                            return (Void) null;
-                        }))
+        return pool.query(KEYS).execute().compose(keyRows -> pool.query(ORIGINS).execute()
+                .map(orgRows -> {
+                    Map<String, KeyInfo> keys = new HashMap<>();
+                    for (Row r : keyRows) {
+                        keys.put(r.getString(0),
+                                new KeyInfo(r.getString(0), r.getString(1), ApiKeys.hashBytes(r.getString(2)),
+                                        Set.of(r.getString(3).trim().split("\\s+"))));
+                    }
+                    Map<String, Set<String>> origins = new HashMap<>();
+                    for (Row r : orgRows) {
+                        String list = r.getString(1).trim();
+                        origins.put(r.getString(0), list.isEmpty() ? Set.of() : Set.of(list.split("\\s+")));
+                    }
+                    snapshot = new Snapshot(Map.copyOf(keys), Map.copyOf(origins));
+                    return (Void) null;
+                }))
                 .onFailure(e -> LOG.warnf("keys not reloaded: %s", e.getMessage()));
     }
 }
