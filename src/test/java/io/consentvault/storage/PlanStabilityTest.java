@@ -159,7 +159,7 @@ class PlanStabilityTest {
     /**
      * A lookup of a whole batch of users (1000, the largest batch) is a few milliseconds of index probes, but its first
      * plans are estimated at 16 probes a user (the planner does not count run-time partition pruning), past
-     * PostgreSQL's JIT threshold: compiling it cost 60-70 ms, more than ten times the query. The service's connections
+     * PostgreSQL's JIT threshold: compiling it took 70-80 ms, more than ten times the query. The service's connections
      * run without JIT.
      */
     @Test
