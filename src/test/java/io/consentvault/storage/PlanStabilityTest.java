@@ -100,7 +100,9 @@ class PlanStabilityTest {
                 sql("DEALLOCATE " + name);
             }
             sql("RESET search_path");
+            sql("SET client_min_messages TO warning"); // not one notice per dropped table in the log
             sql("DROP SCHEMA " + schema + " CASCADE");
+            sql("RESET client_min_messages");
         } finally {
             await(conn.close());
         }
