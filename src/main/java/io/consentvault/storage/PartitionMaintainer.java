@@ -57,13 +57,25 @@ public class PartitionMaintainer {
         config.retention().ifPresent(retention -> applyRetention(now.minus(retention)));
     }
 
-    /** Creates the monthly partitions from {@code first} to {@code last}, both included, where missing. */
-    public void ensurePartitions(YearMonth first, YearMonth last) {
+    /**
+     * Creates the monthly partitions from {@code first} to {@code last}, both included, where missing, each in its own
+     * transaction. A month that fails is logged and left for the next run, and the months after it are still prepared
+     * (until then its events go to the default partition, as for any month not prepared). Answers the months that
+     * failed.
+     */
+    public List<YearMonth> ensurePartitions(YearMonth first, YearMonth last) {
+        List<YearMonth> failed = new ArrayList<>();
         for (YearMonth month = first; !month.isAfter(last); month = month.plusMonths(1)) {
             YearMonth m = month;
-            pool.withTransaction(conn -> lock(conn).chain(() -> createIfMissing(conn, m))).await()
-                    .atMost(Duration.ofMinutes(5));
+            try {
+                pool.withTransaction(conn -> lock(conn).chain(() -> createIfMissing(conn, m))).await()
+                        .atMost(Duration.ofMinutes(5));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "partition for %s not prepared; the next run tries again", m);
+                failed.add(m);
+            }
         }
+        return failed;
     }
 
     /** The names of the monthly partitions that exist now. */
@@ -93,9 +105,17 @@ public class PartitionMaintainer {
                         return Uni.createFrom().voidItem();
                     }
                     String range = "FOR VALUES FROM ('" + from + "') TO ('" + to + "')";
-                    // Rows of that month may sit in the default partition; they move into the new one.
+                    // Rows of that month may sit in the default partition; they move into the new one. Until the
+                    // ATTACH, new rows of that month land in the default partition too, and ATTACH fails if it finds
+                    // one there: so the default partition is locked first, which waits for the inserts in flight and
+                    // holds back new ones until the commit; the move then sees every row. No deadlock with inserts:
+                    // they hold ROW EXCLUSIVE on the parent while they wait for the default partition, and ATTACH
+                    // takes SHARE UPDATE EXCLUSIVE on the parent, which does not conflict with it. (Readers of
+                    // events also wait, since they open the default partition: the move is short, and ATTACH took
+                    // the same lock before.)
                     String sql = "CREATE TABLE " + name + " (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS);"
                             + "ALTER TABLE " + name + NO_STATISTICS + ";"
+                            + "LOCK TABLE events_default IN ACCESS EXCLUSIVE MODE;"
                             + "WITH moved AS (DELETE FROM events_default WHERE received_at >= '" + from
                             + "' AND received_at < '" + to + "' RETURNING *) INSERT INTO " + name
                             + " SELECT * FROM moved;"

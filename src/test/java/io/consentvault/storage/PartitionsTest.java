@@ -1,10 +1,17 @@
 package io.consentvault.storage;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -15,14 +22,19 @@ import io.consentvault.ingest.model.EventNormalizer;
 import io.consentvault.ingest.model.RequestContext;
 import io.consentvault.support.Api;
 import io.consentvault.support.Events;
+import io.consentvault.support.Poll;
 import io.consentvault.support.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Events land in the monthly partition of their receive time; outside the prepared months, in the default one. */
+/**
+ * Events land in the monthly partition of their receive time; outside the prepared months, in the default one, and move
+ * when their month is prepared, even while being inserted.
+ */
 @QuarkusTest
 class PartitionsTest {
 
@@ -72,6 +84,50 @@ class PartitionsTest {
         // the receive time is kept, and the client's time is kept beside it
         assertEquals("2071-05-10 12:00:00+00", TestDatabase
                 .text("SELECT received_at AT TIME ZONE 'UTC' || '+00' FROM events WHERE organization_id = ?", org));
+    }
+
+    @Test
+    void anEventStillUncommittedWhenItsMonthIsPreparedEndsUpInThatMonth() throws Exception {
+        String org = Events.unique("org-race");
+        YearMonth month = YearMonth.of(2072, 3);
+        ExecutorService maintenance = Executors.newSingleThreadExecutor();
+        try (Connection inserter = TestDatabase.connect()) {
+            inserter.setAutoCommit(false);
+            try (PreparedStatement insert = inserter.prepareStatement("""
+                    INSERT INTO events (organization_id, event_key, received_at, id, event_time, items, payload)
+                    VALUES (?, 'e-1', '2072-03-10 12:00:00+00', 'e-1', '2072-03-10 12:00:00+00', '[]', '{}')
+                    """)) {
+                insert.setString(1, org);
+                insert.executeUpdate(); // no partition for that month yet: the row is in events_default, uncommitted
+            }
+            Future<List<YearMonth>> prepared = maintenance.submit(() -> maintainer.ensurePartitions(month, month));
+            Poll.until("the maintainer waiting for the inserter's lock on events_default", Duration.ofMinutes(1),
+                    () -> TestDatabase.count("SELECT count(*) FROM pg_locks"
+                            + " WHERE relation = 'events_default'::regclass AND NOT granted") > 0);
+            inserter.commit();
+            assertEquals(List.of(), prepared.get(1, TimeUnit.MINUTES));
+        } finally {
+            maintenance.shutdownNow();
+        }
+        assertEquals("events_p207203", TestDatabase
+                .text("SELECT tableoid::regclass::text FROM events WHERE organization_id = ?", org));
+        assertEquals(0, TestDatabase.count("SELECT count(*) FROM events_default"
+                + " WHERE received_at >= '2072-03-01 00:00:00+00' AND received_at < '2072-04-01 00:00:00+00'"));
+    }
+
+    @Test
+    void aMonthThatCannotBePreparedDoesNotKeepTheNextOnesFromBeingPrepared() {
+        // a type of that name: CREATE TABLE for the month fails
+        TestDatabase.execute("CREATE DOMAIN events_p207205 AS integer");
+        try {
+            List<YearMonth> failed = maintainer.ensurePartitions(YearMonth.of(2072, 5), YearMonth.of(2072, 7));
+            assertEquals(List.of(YearMonth.of(2072, 5)), failed);
+            List<String> partitions = maintainer.partitions();
+            assertFalse(partitions.contains("events_p207205"), partitions.toString());
+            assertTrue(partitions.containsAll(List.of("events_p207206", "events_p207207")), partitions.toString());
+        } finally {
+            TestDatabase.execute("DROP DOMAIN events_p207205");
+        }
     }
 
     private static String name(YearMonth month) {

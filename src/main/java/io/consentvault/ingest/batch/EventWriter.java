@@ -43,10 +43,10 @@ import io.vertx.sqlclient.Tuple;
 public class EventWriter {
 
     /** First attempt: no event of the batch can be stored yet, so the events insert checks no conflict. */
-    static final String INSERT = insert("");
+    public static final String INSERT = insert("");
 
     /** After an ambiguous failure (the commit may have landed): the events already stored are skipped. */
-    static final String INSERT_AGAIN = insert("ON CONFLICT DO NOTHING");
+    public static final String INSERT_AGAIN = insert("ON CONFLICT DO NOTHING");
 
     private static String insert(String onConflict) {
         return """
@@ -83,11 +83,15 @@ public class EventWriter {
                 """.formatted(onConflict);
     }
 
-    static final String EXISTING_KEYS = """
+    /** The events stored first under these keys: one primary-key probe per key (see {@code StateRepository.LOAD}). */
+    public static final String EXISTING_KEYS = """
             SELECT k.organization_id, k.dedup_key, k.event_id, k.received_at
-            FROM event_keys k
-            JOIN unnest($1::text[], $2::text[]) AS q(organization_id, dedup_key)
-              ON k.organization_id = q.organization_id AND k.dedup_key = q.dedup_key
+            FROM unnest($1::text[], $2::text[]) AS q(organization_id, dedup_key)
+            CROSS JOIN LATERAL (
+              SELECT * FROM event_keys k
+              WHERE k.organization_id = q.organization_id AND k.dedup_key = q.dedup_key
+              OFFSET 0
+            ) k
             """;
 
     private final Pool pool;

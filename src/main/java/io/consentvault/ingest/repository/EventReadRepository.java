@@ -20,6 +20,20 @@ public class EventReadRepository {
             client_ip, user_agent, payload
             """;
 
+    /** A user's newest events. */
+    public static final String HISTORY = "SELECT " + COLUMNS + ", event_key FROM events"
+            + " WHERE organization_id = $1 AND user_key = $2"
+            + " ORDER BY received_at DESC, event_key DESC LIMIT $3";
+
+    /** A user's events older than a position (receive time, event key). */
+    public static final String HISTORY_BEFORE = "SELECT " + COLUMNS + ", event_key FROM events"
+            + " WHERE organization_id = $1 AND user_key = $2 AND (received_at, event_key) < ($3, $4)"
+            + " ORDER BY received_at DESC, event_key DESC LIMIT $5";
+
+    /** One event of an organization by id, through the primary key (organization, event key, receive time). */
+    public static final String FIND = "SELECT " + COLUMNS
+            + " FROM events WHERE organization_id = $1 AND event_key = $2 AND id = $3 LIMIT 1";
+
     private final Pool pool;
 
     public EventReadRepository(Pool pool) {
@@ -29,13 +43,8 @@ public class EventReadRepository {
     /** One page of a user's history, newest first, after the position {@code before} (exclusive) when given. */
     public Uni<java.util.List<StoredEvent>> history(String organizationId, String userKey, Position before, int limit) {
         Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> rows = before == null
-                ? pool.preparedQuery("SELECT " + COLUMNS + ", event_key FROM events"
-                        + " WHERE organization_id = $1 AND user_key = $2"
-                        + " ORDER BY received_at DESC, event_key DESC LIMIT $3")
-                        .execute(Tuple.of(organizationId, userKey, limit))
-                : pool.preparedQuery("SELECT " + COLUMNS + ", event_key FROM events"
-                        + " WHERE organization_id = $1 AND user_key = $2 AND (received_at, event_key) < ($3, $4)"
-                        + " ORDER BY received_at DESC, event_key DESC LIMIT $5")
+                ? pool.preparedQuery(HISTORY).execute(Tuple.of(organizationId, userKey, limit))
+                : pool.preparedQuery(HISTORY_BEFORE)
                         .execute(Tuple.of(organizationId, userKey,
                                 before.receivedAt().atOffset(java.time.ZoneOffset.UTC), before.eventKey(), limit));
         return rows.map(set -> {
@@ -49,19 +58,15 @@ public class EventReadRepository {
     public record Position(java.time.Instant receivedAt, String eventKey) {
     }
 
-    /** The event stored under this id, in the organization when one is given. */
-    public Uni<Optional<StoredEvent>> find(Optional<String> organizationId, String id) {
-        String key = BoundedKey.of(id);
-        id = BoundedKey.storable(id);
-        Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> rows = organizationId.isPresent()
-                ? pool.preparedQuery("SELECT " + COLUMNS
-                        + " FROM events WHERE organization_id = $1 AND event_key = $2 AND id = $3 LIMIT 1")
-                        .execute(Tuple.of(organizationId.get(), key, id))
-                : pool.preparedQuery("SELECT " + COLUMNS + " FROM events WHERE event_key = $1 AND id = $2 LIMIT 1")
-                        .execute(Tuple.of(key, id));
-        return rows.map(set -> {
-            var it = set.iterator();
-            return it.hasNext() ? Optional.of(StoredEvent.from(it.next())) : Optional.empty();
-        });
+    /**
+     * The event stored under this id in the organization. (Always within an organization: no index leads with the
+     * event key alone, so a lookup without the organization could only scan every partition.)
+     */
+    public Uni<Optional<StoredEvent>> find(String organizationId, String id) {
+        return pool.preparedQuery(FIND).execute(Tuple.of(organizationId, BoundedKey.of(id), BoundedKey.storable(id)))
+                .map(set -> {
+                    var it = set.iterator();
+                    return it.hasNext() ? Optional.of(StoredEvent.from(it.next())) : Optional.empty();
+                });
     }
 }

@@ -1,7 +1,6 @@
 package io.consentvault.ingest.rest;
 
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -99,10 +98,9 @@ public class EventResource {
     @APIResponse(responseCode = "404", description = "Unknown event")
     public Uni<EventView> get(@PathParam("id") String id, @QueryParam("organization_id") String organizationId,
             @Context RoutingContext rc) {
-        return events.find(Optional.of(caller.organization(organizationId)), PathIds.get(rc, "id", id))
-                .map(found -> found
-                        .map(e -> EventView.of(e, mapper, strings))
-                        .orElseThrow(() -> ProblemException.notFound("no event with this id")));
+        return events.find(caller.organization(organizationId), PathIds.get(rc, "id", id)).map(found -> found
+                .map(e -> EventView.of(e, mapper, strings))
+                .orElseThrow(() -> ProblemException.notFound("no event with this id")));
     }
 
     /** The request's receive time, client address, user agent and idempotency key (400 for a key out of bounds). */

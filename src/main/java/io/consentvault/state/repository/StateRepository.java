@@ -32,15 +32,25 @@ import io.vertx.sqlclient.Tuple;
 @ApplicationScoped
 public class StateRepository {
 
-    static final String LOAD = """
+    /**
+     * One primary-key probe per user, into the one partition that can hold it. Written as a lateral subquery that
+     * cannot be flattened ({@code OFFSET 0}) rather than as a join: PostgreSQL costs a joined probe as one per
+     * partition (it does not count run-time pruning), so a join of a few users with the 16 partitions planned as a
+     * hash join over sequential scans of all of them (8 ms a batch at 50,000 users, growing with the table), and a
+     * prepared statement kept that plan. The lateral form leaves the planner no join to choose.
+     */
+    public static final String LOAD = """
             SELECT s.organization_id, s.user_key, s.user_id, s.user_type, s.decisions::text, s.created_at,
                    s.updated_at, s.version, s.revision
-            FROM consent_state s
-            JOIN unnest($1::text[], $2::text[]) AS k(organization_id, user_key)
-              ON s.organization_id = k.organization_id AND s.user_key = k.user_key
+            FROM unnest($1::text[], $2::text[]) AS k(organization_id, user_key)
+            CROSS JOIN LATERAL (
+              SELECT * FROM consent_state s
+              WHERE s.organization_id = k.organization_id AND s.user_key = k.user_key
+              OFFSET 0
+            ) s
             """;
 
-    static final String HISTORY_UNTIL = """
+    public static final String HISTORY_UNTIL = """
             SELECT id, received_at, event_time, user_id, user_type, country, regulation, consent_string, items::text
             FROM events
             WHERE organization_id = $1 AND user_key = $2 AND event_time <= $3

@@ -47,7 +47,7 @@ public class StateWriter {
      * each row to its partition; a SELECT FOR UPDATE or UPDATE joined with the batch would be planned against every
      * partition.)
      */
-    static final String LOCK = """
+    public static final String LOCK = """
             INSERT INTO consent_state AS s (organization_id, user_key, user_id, user_type)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ORDER BY 1, 2
             ON CONFLICT (organization_id, user_key) DO UPDATE SET version = s.version
@@ -55,7 +55,7 @@ public class StateWriter {
                       s.updated_at, s.version, s.revision
             """;
 
-    static final String UPDATE = """
+    public static final String UPDATE = """
             INSERT INTO consent_state AS s (organization_id, user_key, user_id, decisions, created_at, updated_at,
                                             version, revision)
             SELECT organization_id, user_key, '', decisions::jsonb, created_at, updated_at, version, revision
@@ -75,7 +75,7 @@ public class StateWriter {
      * 40001. A user whose state the batch left as it was is written with the revision it expects: its row does not
      * change, and a merge onto it stays valid.
      */
-    static final String UPSERT_GUARDED = """
+    public static final String UPSERT_GUARDED = """
             WITH written AS (
               INSERT INTO consent_state AS s (organization_id, user_key, user_id, user_type, decisions, created_at,
                                               updated_at, version, revision)

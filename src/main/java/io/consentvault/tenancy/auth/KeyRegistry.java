@@ -26,6 +26,14 @@ import io.vertx.sqlclient.Row;
 public class KeyRegistry {
 
     public static final String CHANNEL = "consent_keys";
+
+    /** Every live key; read whole (a small table), never per request. */
+    public static final String KEYS = "SELECT id, organization_id, secret_hash, scopes FROM api_keys"
+            + " WHERE revoked_at IS NULL";
+
+    /** Every organization's allowed origins. */
+    public static final String ORIGINS = "SELECT id, allowed_origins FROM organizations";
+
     private static final Logger LOG = Logger.getLogger(KeyRegistry.class);
 
     /** A live key; {@code secretHash} is the SHA-256 of its secret. */
@@ -82,12 +90,11 @@ public class KeyRegistry {
      */
     public io.vertx.core.Future<Void> reload() {
         long generation = started.incrementAndGet();
-        return pool.query("SELECT id, organization_id, secret_hash, scopes FROM api_keys WHERE revoked_at IS NULL")
-                .execute().compose(keyRows -> pool.query("SELECT id, allowed_origins FROM organizations").execute()
-                        .map(orgRows -> {
-                            install(generation, new Snapshot(keys(keyRows), origins(orgRows)));
-                            return (Void) null;
-                        }))
+        return pool.query(KEYS).execute().compose(keyRows -> pool.query(ORIGINS).execute()
+                .map(orgRows -> {
+                    install(generation, new Snapshot(keys(keyRows), origins(orgRows)));
+                    return (Void) null;
+                }))
                 .onFailure(e -> LOG.warnf("keys not reloaded: %s", e.getMessage()));
     }
 
