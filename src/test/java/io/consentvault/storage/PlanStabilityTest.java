@@ -115,11 +115,12 @@ class PlanStabilityTest {
         prepare("history_until", StateRepository.HISTORY_UNTIL, "'org-1'", "'user-1'", "now()");
         prepare("lock", StateWriter.LOCK, texts(orgs()), texts(users()), texts(users()), nulls("text"));
         prepare("update", StateWriter.UPDATE, texts(orgs()), texts(users()), repeat("'{}'", "text"),
-                repeat("now()", "timestamptz"), repeat("now()", "timestamptz"), repeat("1", "int"));
+                repeat("now()", "timestamptz"), repeat("now()", "timestamptz"), repeat("1", "int"),
+                repeat("2", "bigint"));
         prepare("upsert_guarded", StateWriter.UPSERT_GUARDED, texts(orgs()), texts(users()), texts(users()),
                 nulls("text"), repeat("'{}'", "text"), repeat("now()", "timestamptz"), repeat("now()", "timestamptz"),
-                repeat("1", "int"), repeat("-1", "int"), repeat(Long.toString(Long.MIN_VALUE), "bigint"),
-                repeat("1", "int"), Integer.toString(KEYS));
+                repeat("1", "int"), repeat("2", "bigint"), repeat("1", "bigint"), repeat("1", "int"),
+                Integer.toString(KEYS));
         prepare("notify", StateWriter.NOTIFY, texts(users()));
         String[] event = eventArguments();
         prepare("insert", EventWriter.INSERT, event);
