@@ -91,13 +91,15 @@ KEY=$(curl -sf -H 'Authorization: Bearer bench-admin' -H 'Content-Type: applicat
 AUTH=(KEY="$KEY" ORG=bench POPULATION="$POPULATION")
 
 PSQL=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | tail -1)
-stored() { PGPASSWORD=consent "$PSQL" -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -tAc \
+# the embedded server's superuser password is random, kept beside its data directory
+export PGPASSWORD; PGPASSWORD=$(cat "$DATA/pg.password")
+stored() { "$PSQL" -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -tAc \
   "SELECT count(*) FROM events WHERE organization_id = 'bench'"; }
 if [ "$SEED_EVENTS" -gt 0 ]; then
   echo "== seeding $SEED_EVENTS events" >&2
   for ((from = 0; from < SEED_EVENTS; from += 1000000)); do
     to=$(( from + 1000000 < SEED_EVENTS ? from + 1000000 : SEED_EVENTS ))
-    PGPASSWORD=consent "$PSQL" -q -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -c "
+    "$PSQL" -q -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -c "
       INSERT INTO events (organization_id, event_key, received_at, id, user_key, user_id, event_time, country,
                           regulation, source_type, sdk_version, items, client_ip, user_agent, payload)
       SELECT 'bench', 'seed-' || g, now() - (g % 1728000) * interval '1 second', 'seed-' || g, 'seed-u-' || (g % 1000000),
@@ -109,7 +111,7 @@ if [ "$SEED_EVENTS" -gt 0 ]; then
     echo "  $to" >&2
   done
   # their latest state too: one row per seeded user, as the service would have written it
-  PGPASSWORD=consent "$PSQL" -q -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -c "
+  "$PSQL" -q -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -c "
     INSERT INTO consent_state (organization_id, user_key, user_id, decisions, created_at, updated_at, version)
     SELECT 'bench', 'seed-u-' || g, 'seed-u-' || g,
            ('{\"c\":[\"FR\",0],\"p\":{\"ads\":[false,0,null,-1],\"analytics\":[true,0,null,-1]},\"s\":[['
@@ -117,10 +119,10 @@ if [ "$SEED_EVENTS" -gt 0 ]; then
              || ',\"seed-' || g || '\"]],\"v\":{}}')::jsonb,
            now() - interval '20 days', now(), 10
     FROM generate_series(0, $(( SEED_EVENTS < 1000000 ? SEED_EVENTS - 1 : 999999 ))) g"
-  PGPASSWORD=consent "$PSQL" -q -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -c "VACUUM (ANALYZE) events" \
+  "$PSQL" -q -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -c "VACUUM (ANALYZE) events" \
     -c "VACUUM (ANALYZE) consent_state"
-  echo "  events stored: $(PGPASSWORD=consent "$PSQL" -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -tAc 'SELECT count(*) FROM events'),"\
-    "users: $(PGPASSWORD=consent "$PSQL" -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -tAc 'SELECT count(*) FROM consent_state')" >&2
+  echo "  events stored: $("$PSQL" -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -tAc 'SELECT count(*) FROM events'),"\
+    "users: $("$PSQL" -h 127.0.0.1 -p "$PGPORT" -U consent -d consent_vault -tAc 'SELECT count(*) FROM consent_state')" >&2
 fi
 WARM_FOR=$INGEST_WARMUP warm post.lua "$SVC" "${AUTH[@]}"
 # the warm-up's events are not counted; let its last commits land first
