@@ -60,8 +60,16 @@ public final class CuttingProxy implements AutoCloseable {
                     continue;
                 }
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
-                open.add(client);
-                open.add(upstream);
+                synchronized (this) {
+                    // a connection that was being opened while the proxy cut is cut too
+                    if (refusing) {
+                        close(client);
+                        close(upstream);
+                        continue;
+                    }
+                    open.add(client);
+                    open.add(upstream);
+                }
                 pump(client, upstream, true);
                 pump(upstream, client, false);
             } catch (IOException e) {
@@ -80,10 +88,12 @@ public final class CuttingProxy implements AutoCloseable {
                     out.flush();
                     if (towardServer && armed && new String(buffer, 0, n, StandardCharsets.ISO_8859_1)
                             .contains("COMMIT")) {
-                        armed = false;
-                        refusing = true;
-                        cuts.incrementAndGet();
-                        cutAll();
+                        synchronized (CuttingProxy.this) {
+                            armed = false;
+                            refusing = true;
+                            cuts.incrementAndGet();
+                            cutAll();
+                        }
                         return;
                     }
                 }
