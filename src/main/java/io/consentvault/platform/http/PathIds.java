@@ -48,9 +48,13 @@ public class PathIds {
     }
 
     private void route(RoutingContext rc) {
-        String path = rawPath(rc.request().uri());
-        if (path == null || rc.get(KEY) != null || !(path.indexOf('.') >= 0 || path.indexOf('%') >= 0
-                || path.contains("//") || path.endsWith("/"))) {
+        String uri = rc.request().uri();
+        if (uri == null || !mayNeedRouting(uri) || rc.get(KEY) != null) {
+            rc.next();
+            return;
+        }
+        String path = rawPath(uri);
+        if (path == null) {
             rc.next();
             return;
         }
@@ -90,6 +94,25 @@ public class PathIds {
             }
         }
         rc.next();
+    }
+
+    /**
+     * Whether the path of a URI holds a character that normalisation could act on ({@code .}, {@code %}) or an empty
+     * segment; scanned in place, since this runs for every request.
+     */
+    private static boolean mayNeedRouting(String uri) {
+        char previous = 0;
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '?') {
+                return previous == '/';
+            }
+            if (c == '.' || c == '%' || (c == '/' && previous == '/')) {
+                return true;
+            }
+            previous = c;
+        }
+        return previous == '/';
     }
 
     /** The path of a request URI exactly as sent (an absolute URI's path too), without the query. */
