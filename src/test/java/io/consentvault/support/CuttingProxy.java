@@ -70,24 +70,36 @@ public final class CuttingProxy implements AutoCloseable {
                     open.add(client);
                     open.add(upstream);
                 }
-                pump(client, upstream, true);
-                pump(upstream, client, false);
+                java.util.concurrent.atomic.AtomicBoolean muted = new java.util.concurrent.atomic.AtomicBoolean();
+                pump(client, upstream, true, muted);
+                pump(upstream, client, false, muted);
             } catch (IOException e) {
                 // closed, or a connection that failed: the client sees it as the database being away
             }
         }
     }
 
-    private void pump(Socket from, Socket to, boolean towardServer) {
+    /**
+     * Copies one direction of a connection. {@code muted} is shared by both directions: once set (before the COMMIT is
+     * forwarded), nothing more reaches the client, so the server's answer cannot slip back before the cut.
+     */
+    private void pump(Socket from, Socket to, boolean towardServer, java.util.concurrent.atomic.AtomicBoolean muted) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[65536];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
+                    boolean cut = towardServer && armed
+                            && new String(buffer, 0, n, StandardCharsets.ISO_8859_1).contains("COMMIT");
+                    if (cut) {
+                        muted.set(true);
+                    }
+                    if (!towardServer && muted.get()) {
+                        return;
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
-                    if (towardServer && armed && new String(buffer, 0, n, StandardCharsets.ISO_8859_1)
-                            .contains("COMMIT")) {
+                    if (cut) {
                         synchronized (CuttingProxy.this) {
                             armed = false;
                             refusing = true;
