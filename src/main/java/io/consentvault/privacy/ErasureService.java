@@ -3,29 +3,24 @@ package io.consentvault.privacy;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.consentvault.ingest.model.Uuid7;
-import io.consentvault.state.cache.StateCache;
-import io.consentvault.state.cache.StateChanges;
-import io.consentvault.state.repository.StateWriter;
-import io.consentvault.state.repository.StateWriter.UserKey;
+import io.consentvault.core.event.UserKey;
+import io.consentvault.core.event.Uuid7;
+import io.consentvault.state.StateUpdates;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Erases a user: in one transaction, the state, every event and their idempotency keys go, a record that an erasure
- * happened is kept (organization, time, how many events; nothing about whom), and every replica is told to drop the
- * user from its cache. Events that arrive later start a new history. Non-blocking.
+ * Erases a user: in one transaction, the state ({@link StateUpdates}), every event and their idempotency keys go, a
+ * record that an erasure happened is kept (organization, time, how many events; nothing about whom), and every replica
+ * is told to drop the user from its cache. Events that arrive later start a new history. Non-blocking.
  */
 @ApplicationScoped
 public class ErasureService {
-
-    public static final String DELETE_STATE = "DELETE FROM consent_state WHERE organization_id = $1 AND user_key = $2";
 
     /**
      * The user's events, and their idempotency keys looked up by event id in one index scan (a list, not a join: a
@@ -46,13 +41,11 @@ public class ErasureService {
             + " VALUES ($1, $2, $3, $4)";
 
     private final Pool pool;
-    private final StateCache cache;
-    private final StateChanges changes;
+    private final StateUpdates states;
 
-    public ErasureService(Pool pool, StateCache cache, StateChanges changes) {
+    public ErasureService(Pool pool, StateUpdates states) {
         this.pool = pool;
-        this.cache = cache;
-        this.changes = changes;
+        this.states = states;
     }
 
     /** The receipt of an erasure. */
@@ -63,22 +56,23 @@ public class ErasureService {
     /** Erases the user; empty when the organization holds nothing of that user. */
     public Uni<Optional<Erasure>> erase(UserKey user) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return pool.withTransaction(conn -> conn.preparedQuery(DELETE_STATE)
-                .execute(Tuple.of(user.organizationId(), user.userKey()))
-                .chain(state -> conn.preparedQuery(DELETE_EVENTS)
+        return pool.withTransaction(conn -> Uni.createFrom()
+                .completionStage(() -> states.delete(conn.getDelegate(), user).toCompletionStage())
+                .chain(hadState -> conn.preparedQuery(DELETE_EVENTS)
                         .execute(Tuple.of(user.organizationId(), user.userKey()))
                         .chain(events -> {
                             long removed = events.iterator().next().getLong(0);
-                            if (state.rowCount() == 0 && removed == 0) {
+                            if (!hadState && removed == 0) {
                                 return Uni.createFrom().item(Optional.<Erasure>empty());
                             }
                             Erasure erasure = new Erasure(Uuid7.next(now.toEpochMilli()), now, removed);
                             return conn.preparedQuery(RECORD).execute(Tuple.of(erasure.erasureId(),
                                     user.organizationId(), now.atOffset(ZoneOffset.UTC), removed))
-                                    .chain(() -> conn.preparedQuery(StateWriter.NOTIFY).execute(Tuple.tuple()
-                                            .addArrayOfString(changes.erased(List.of(user)))))
+                                    .chain(() -> Uni.createFrom().completionStage(
+                                            () -> states.announceErasure(conn.getDelegate(), user)
+                                                    .toCompletionStage()))
                                     .replaceWith(Optional.of(erasure));
                         })))
-                .invoke(done -> cache.erased(user));
+                .invoke(done -> states.erased(user));
     }
 }

@@ -2,6 +2,7 @@ package io.consentvault.privacy;
 
 import java.util.Optional;
 
+import io.consentvault.platform.http.ClientAddress;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -9,21 +10,9 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "consent.privacy")
 public interface PrivacyConfig {
 
-    /** What is stored of the client IP. */
-    enum IpStorage {
-        /** the address as seen: the strongest proof */
-        FULL,
-        /** IPv4 to its /24, IPv6 to its /48: locates the network, not the device */
-        TRUNCATED,
-        /** an HMAC of the address with {@code ip-hash-secret}: proves a match without revealing it */
-        HASHED,
-        /** nothing */
-        NONE
-    }
-
     /** {@code full}, {@code truncated}, {@code hashed} or {@code none}. */
     @WithDefault("full")
-    IpStorage clientIp();
+    ClientAddress.Storage clientIp();
 
     /** The secret of {@code hashed} (required then); rotating it makes old and new hashes incomparable. */
     Optional<String> ipHashSecret();

@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 import io.consentvault.platform.embedded.SecretFiles;
 import io.consentvault.tenancy.auth.ApiKeys;
 import io.consentvault.tenancy.auth.KeyRegistry;
+import io.consentvault.tenancy.auth.Scope;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.consentvault.ingest.model.ConsentEvent;
+import io.consentvault.core.decision.ConsentState;
+import io.consentvault.core.event.BatchMerge;
+import io.consentvault.core.event.ConsentEvent;
+import io.consentvault.core.event.UserKey;
 import io.consentvault.ingest.model.EventNormalizer;
 import io.consentvault.ingest.model.RequestContext;
-import io.consentvault.state.model.ConsentState;
 import io.consentvault.state.repository.StateRepository;
 import io.consentvault.state.repository.StateWriter;
-import io.consentvault.state.repository.StateWriter.UserKey;
 import io.consentvault.support.Api;
 import io.consentvault.support.Events;
 import io.consentvault.support.Metrics;
@@ -68,7 +69,7 @@ class StateRevisionTest {
     }
 
     /** Writes a merge through the guarded upsert, in its own transaction. */
-    Map<UserKey, ConsentState> writeGuarded(StateWriter.Merged merged) throws Exception {
+    Map<UserKey, ConsentState> writeGuarded(BatchMerge.Merged merged) throws Exception {
         return pool.withTransaction(conn -> writer.writeGuarded(conn, merged)).toCompletionStage()
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -96,17 +97,17 @@ class StateRevisionTest {
     void aMergeOntoAStateRewrittenWithTheSameValueAndANewerTimeFails() throws Exception {
         String org = Events.unique("org-revision");
         UserKey key = new UserKey(org, "ida");
-        ConsentState s = writeGuarded(StateWriter.merge(List.of(event(org, "ida", "consent.given", T1)),
+        ConsentState s = writeGuarded(BatchMerge.merge(List.of(event(org, "ida", "consent.given", T1)),
                 base(key, null), firstRevision())).get(key);
 
         // replica A: the grant repeated at t3, merged onto S (the value stays, its source and time change)
-        ConsentState a = writeGuarded(StateWriter.merge(List.of(event(org, "ida", "consent.given", T3)),
+        ConsentState a = writeGuarded(BatchMerge.merge(List.of(event(org, "ida", "consent.given", T3)),
                 base(key, s), 0)).get(key);
         assertEquals(s.version(), a.version());
 
         // replica B: a refusal at t2, merged onto the same S, which B still holds
         ExecutionException failure = assertThrows(ExecutionException.class,
-                () -> writeGuarded(StateWriter.merge(List.of(event(org, "ida", "consent.refused", T2)),
+                () -> writeGuarded(BatchMerge.merge(List.of(event(org, "ida", "consent.refused", T2)),
                         base(key, s), 0)));
         assertEquals("40001", assertInstanceOf(PgException.class, failure.getCause()).getSqlState());
 
@@ -128,7 +129,7 @@ class StateRevisionTest {
         ConsentState s = stored(key);
 
         // another replica repeats the grant at t3 (its announcement carries this replica's id: not heard here)
-        writeGuarded(StateWriter.merge(List.of(event(org, "jo", "consent.given", T3)), base(key, s), 0));
+        writeGuarded(BatchMerge.merge(List.of(event(org, "jo", "consent.given", T3)), base(key, s), 0));
         double staleBefore = Metrics.value("consent_state_stale_merges_total");
 
         post(body(org, "jo", "consent.refused", T2));

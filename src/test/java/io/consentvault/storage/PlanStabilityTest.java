@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.consentvault.ingest.batch.EventWriter;
+import io.consentvault.ingest.batch.EventInserts;
+import io.consentvault.ingest.batch.Idempotency;
 import io.consentvault.ingest.repository.EventReadRepository;
 import io.consentvault.privacy.ErasureService;
 import io.consentvault.state.repository.StateRepository;
@@ -123,13 +124,13 @@ class PlanStabilityTest {
                 Integer.toString(KEYS));
         prepare("notify", StateWriter.NOTIFY, texts(users()));
         String[] event = eventArguments();
-        prepare("insert", EventWriter.INSERT, event);
-        prepare("insert_again", EventWriter.INSERT_AGAIN, event);
-        prepare("existing_keys", EventWriter.EXISTING_KEYS, texts(orgs()), texts(dedupKeys()));
+        prepare("insert", EventInserts.INSERT, event);
+        prepare("insert_again", EventInserts.INSERT_AGAIN, event);
+        prepare("existing_keys", Idempotency.EXISTING_KEYS, texts(orgs()), texts(dedupKeys()));
         prepare("history", EventReadRepository.HISTORY, "'org-1'", "'user-1'", "51");
         prepare("history_before", EventReadRepository.HISTORY_BEFORE, "'org-1'", "'user-1'", "now()", "'ev-9'", "51");
         prepare("find", EventReadRepository.FIND, "'org-1'", "'ev-1'", "'ev-1'");
-        prepare("delete_state", ErasureService.DELETE_STATE, "'org-1'", "'user-1'");
+        prepare("delete_state", StateWriter.DELETE, "'org-1'", "'user-1'");
         prepare("delete_events", ErasureService.DELETE_EVENTS, "'org-1'", "'user-1'");
         prepare("record", ErasureService.RECORD, "'e-1'", "'org-1'", "now()", "3");
         prepare("keys", KeyRegistry.KEYS);

@@ -13,8 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.consentvault.core.event.ConsentEvent;
 import io.consentvault.ingest.IngestConfig;
-import io.consentvault.ingest.model.ConsentEvent;
 import io.consentvault.platform.db.DatabaseFailures;
 import io.consentvault.state.cache.StateCache;
 import io.micrometer.core.instrument.Counter;

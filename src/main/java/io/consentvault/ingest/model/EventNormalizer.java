@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.consentvault.state.ConsentRules;
+import io.consentvault.core.decision.ConsentRules;
+import io.consentvault.core.event.BoundedKey;
+import io.consentvault.core.event.ConsentEvent;
+import io.consentvault.core.event.Formats;
+import io.consentvault.core.event.Uuid7;
 
 /**
  * Turns a schema-valid event into the row to write: server id when the client gave none, receive time, event time,

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.consentvault.core.event.Formats;
 import io.consentvault.platform.problem.FieldError;
 
 /**

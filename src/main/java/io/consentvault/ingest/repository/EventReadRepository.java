@@ -4,7 +4,9 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.consentvault.ingest.model.BoundedKey;
+import io.consentvault.core.event.BoundedKey;
+import io.consentvault.core.event.StoredEvent;
+import io.consentvault.core.store.EventsTable;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -14,24 +16,18 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class EventReadRepository {
 
-    static final String COLUMNS = """
-            organization_id, id, received_at, created_at, updated_at, event_time, user_id, user_type, country,
-            region, regulation, notice_id, consent_string, source_type, sdk_version, source_url, items::text,
-            client_ip, user_agent, payload
-            """;
-
     /** A user's newest events. */
-    public static final String HISTORY = "SELECT " + COLUMNS + ", event_key FROM events"
+    public static final String HISTORY = "SELECT " + EventsTable.COLUMNS + " FROM events"
             + " WHERE organization_id = $1 AND user_key = $2"
             + " ORDER BY received_at DESC, event_key DESC LIMIT $3";
 
     /** A user's events older than a position (receive time, event key). */
-    public static final String HISTORY_BEFORE = "SELECT " + COLUMNS + ", event_key FROM events"
+    public static final String HISTORY_BEFORE = "SELECT " + EventsTable.COLUMNS + " FROM events"
             + " WHERE organization_id = $1 AND user_key = $2 AND (received_at, event_key) < ($3, $4)"
             + " ORDER BY received_at DESC, event_key DESC LIMIT $5";
 
     /** One event of an organization by id, through the primary key (organization, event key, receive time). */
-    public static final String FIND = "SELECT " + COLUMNS
+    public static final String FIND = "SELECT " + EventsTable.COLUMNS
             + " FROM events WHERE organization_id = $1 AND event_key = $2 AND id = $3 LIMIT 1";
 
     private final Pool pool;
@@ -49,7 +45,7 @@ public class EventReadRepository {
                                 before.receivedAt().atOffset(java.time.ZoneOffset.UTC), before.eventKey(), limit));
         return rows.map(set -> {
             java.util.List<StoredEvent> page = new java.util.ArrayList<>();
-            set.forEach(r -> page.add(StoredEvent.from(r)));
+            set.forEach(r -> page.add(EventsTable.read(r.getDelegate())));
             return page;
         });
     }
@@ -66,7 +62,7 @@ public class EventReadRepository {
         return pool.preparedQuery(FIND).execute(Tuple.of(organizationId, BoundedKey.of(id), BoundedKey.storable(id)))
                 .map(set -> {
                     var it = set.iterator();
-                    return it.hasNext() ? Optional.of(StoredEvent.from(it.next())) : Optional.empty();
+                    return it.hasNext() ? Optional.of(EventsTable.read(it.next().getDelegate())) : Optional.empty();
                 });
     }
 }

@@ -16,10 +16,10 @@ import io.consentvault.ingest.service.IngestService;
 import io.consentvault.platform.http.ClientAddress;
 import io.consentvault.platform.http.Negotiation;
 import io.consentvault.platform.http.PathIds;
-import io.consentvault.platform.problem.ProblemMappers;
-import io.consentvault.tenancy.Scope;
+import io.consentvault.platform.http.ProblemMappers;
 import io.consentvault.tenancy.auth.Authenticator;
 import io.consentvault.tenancy.auth.KeyRegistry.KeyInfo;
+import io.consentvault.tenancy.auth.Scope;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -50,8 +50,9 @@ public class EventPostRoute {
     public EventPostRoute(IngestService service, Authenticator authenticator, ClientAddress clientAddress,
             ObjectMapper mapper, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody,
             PathIds pathIds) {
-        // an event id such as ".." is read as sent (EventResource#get)
+        // ids such as ".." are read as sent (EventResource#get, HistoryResource)
         pathIds.template(PATH + "/{id}");
+        pathIds.template("/v1/consents/users/{user_id}/events");
         this.service = service;
         this.authenticator = authenticator;
         this.clientAddress = clientAddress;

@@ -19,8 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.consentvault.core.tcf.ConsentStrings;
 import io.consentvault.ingest.model.RequestContext;
 import io.consentvault.ingest.repository.EventReadRepository;
 import io.consentvault.ingest.service.BatchOutcome;
@@ -30,9 +29,8 @@ import io.consentvault.platform.http.PathIds;
 import io.consentvault.platform.json.JsonInput;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
-import io.consentvault.tcf.ConsentStrings;
-import io.consentvault.tenancy.Scope;
 import io.consentvault.tenancy.auth.Caller;
+import io.consentvault.tenancy.auth.Scope;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -55,18 +53,16 @@ public class EventResource {
     private final IngestService service;
     private final EventReadRepository events;
     private final ClientAddress clientAddress;
-    private final ObjectMapper mapper;
     private final Caller caller;
     private final ConsentStrings strings;
 
     public EventResource(IngestService service, EventReadRepository events, ClientAddress clientAddress,
-            ObjectMapper mapper, Caller caller, ConsentStrings strings) {
+            Caller caller, ConsentStrings strings) {
         this.caller = caller;
         this.strings = strings;
         this.service = service;
         this.events = events;
         this.clientAddress = clientAddress;
-        this.mapper = mapper;
     }
 
     @POST
@@ -99,7 +95,7 @@ public class EventResource {
     public Uni<EventView> get(@PathParam("id") String id, @QueryParam("organization_id") String organizationId,
             @Context RoutingContext rc) {
         return events.find(caller.organization(organizationId), PathIds.get(rc, "id", id)).map(found -> found
-                .map(e -> EventView.of(e, mapper, strings))
+                .map(e -> EventView.of(e, strings))
                 .orElseThrow(() -> ProblemException.notFound("no event with this id")));
     }
 

@@ -12,22 +12,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.consentvault.core.decision.ConsentRules;
+import io.consentvault.core.event.ConsentEvent;
+import io.consentvault.core.tcf.ConsentStringDecoder;
+import io.consentvault.core.tcf.ConsentStrings;
 import io.consentvault.ingest.IngestConfig;
 import io.consentvault.ingest.batch.CommitOutcomeUnknownException;
 import io.consentvault.ingest.batch.DatabaseUnavailableException;
 import io.consentvault.ingest.batch.IngestResult;
 import io.consentvault.ingest.batch.LaneFullException;
 import io.consentvault.ingest.batch.Lanes;
-import io.consentvault.ingest.model.ConsentEvent;
 import io.consentvault.ingest.model.EventNormalizer;
 import io.consentvault.ingest.model.EventSchema;
 import io.consentvault.ingest.model.RequestContext;
 import io.consentvault.platform.json.JsonInput;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
-import io.consentvault.state.ConsentRules;
-import io.consentvault.tcf.ConsentStringDecoder;
-import io.consentvault.tcf.ConsentStrings;
 import io.consentvault.tenancy.auth.Caller;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

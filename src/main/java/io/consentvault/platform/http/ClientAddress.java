@@ -5,34 +5,49 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
-import io.consentvault.ingest.IngestConfig;
-import io.consentvault.privacy.PrivacyConfig;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 
 /**
  * The client IP of a request, as proof of consent. {@code X-Forwarded-For} is believed only when the connection comes
  * from a configured trusted proxy; then the address is the right-most one in the header that is not itself a trusted
- * proxy. Thread-safe; event loop.
+ * proxy. What is kept of it is a setting ({@link Storage}). Its settings are passed in by the feature that configures
+ * it. Thread-safe; event loop.
  */
-@ApplicationScoped
 public class ClientAddress {
 
+    /** What is stored of the client IP. */
+    public enum Storage {
+        /** the address as seen: the strongest proof */
+        FULL,
+        /** IPv4 to its /24, IPv6 to its /48: locates the network, not the device */
+        TRUNCATED,
+        /** an HMAC of the address with a secret: proves a match without revealing it */
+        HASHED,
+        /** nothing */
+        NONE
+    }
+
     private final List<Cidr> trusted;
-    private final PrivacyConfig.IpStorage storage;
+    private final Storage storage;
     private final javax.crypto.spec.SecretKeySpec hashKey;
 
-    public ClientAddress(IngestConfig config, PrivacyConfig privacy) {
-        this.storage = privacy.clientIp();
-        if (storage == PrivacyConfig.IpStorage.HASHED && privacy.ipHashSecret().filter(s -> !s.isBlank()).isEmpty()) {
-            throw new IllegalStateException("consent.privacy.client-ip=hashed needs consent.privacy.ip-hash-secret");
+    /**
+     * @param trustedProxies addresses or CIDR blocks of the proxies whose {@code X-Forwarded-For} is believed
+     * @param hashSecret the secret of {@link Storage#HASHED} (required then)
+     * @throws IllegalArgumentException when {@code HASHED} has no secret, or a proxy is not an address or block
+     */
+    public ClientAddress(List<String> trustedProxies, Storage storage, String hashSecret) {
+        this.storage = storage;
+        if (storage == Storage.HASHED && (hashSecret == null || hashSecret.isBlank())) {
+            throw new IllegalArgumentException("hashed client addresses need a secret");
         }
-        this.hashKey = privacy.ipHashSecret().map(s -> new javax.crypto.spec.SecretKeySpec(
-                s.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256")).orElse(null);
+        this.hashKey = hashSecret == null
+                ? null
+                : new javax.crypto.spec.SecretKeySpec(
+                        hashSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256");
         List<Cidr> cidrs = new ArrayList<>();
-        config.trustedProxies().ifPresent(list -> list.forEach(s -> cidrs.add(Cidr.parse(s.trim()))));
+        trustedProxies.forEach(s -> cidrs.add(Cidr.parse(s.trim())));
         this.trusted = List.copyOf(cidrs);
     }
 

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Thrown (or failed into a {@code Uni}) anywhere a request must end in a problem answer; {@link ProblemMappers} turns
+ * Thrown (or failed into a {@code Uni}) anywhere a request must end in a problem answer; {@code ProblemMappers} turns
  * it into the HTTP response. Carries optional extra headers such as {@code Retry-After}.
  */
 public class ProblemException extends RuntimeException {

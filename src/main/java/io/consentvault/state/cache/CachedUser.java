@@ -1,6 +1,9 @@
 package io.consentvault.state.cache;
 
-import io.consentvault.state.model.ConsentState;
+import java.util.zip.CRC32C;
+
+import io.consentvault.core.decision.ConsentState;
+import io.consentvault.core.layout.ExportLayout;
 
 /**
  * One cache entry: the user's state, and its answer (the serialized {@code user} object and its ETag) written on the
@@ -26,6 +29,11 @@ public final class CachedUser {
         this.state = state;
     }
 
+    /** An entry for this state; its bytes are written when first read. */
+    public static CachedUser of(String organizationId, ConsentState state) {
+        return new CachedUser(organizationId, state);
+    }
+
     public boolean exists() {
         return state != null;
     }
@@ -46,11 +54,19 @@ public final class CachedUser {
     private Answer answer() {
         Answer a = answer;
         if (a == null) {
-            byte[] json = UserJson.write(organizationId, state);
-            a = new Answer(json, UserJson.etag(json, state));
+            byte[] json = ExportLayout.user(organizationId, state);
+            a = new Answer(json, etag(json, state));
             answer = a;
         }
         return a;
+    }
+
+    /** The ETag of an answer: its checksum, length and the state's version. */
+    static String etag(byte[] json, ConsentState state) {
+        CRC32C crc = new CRC32C();
+        crc.update(json);
+        return "\"" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(json.length) + "-v"
+                + state.version() + "\"";
     }
 
     /**

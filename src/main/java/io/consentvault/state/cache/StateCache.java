@@ -20,10 +20,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 
+import io.consentvault.core.decision.ConsentState;
+import io.consentvault.core.event.UserKey;
 import io.consentvault.state.StateConfig;
-import io.consentvault.state.model.ConsentState;
+import io.consentvault.state.repository.StateChanges;
 import io.consentvault.state.repository.StateRepository;
-import io.consentvault.state.repository.StateWriter.UserKey;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -130,7 +131,7 @@ public class StateCache {
                 return held;
             }
         }
-        return CompletableFuture.completedFuture(UserJson.cached(key.organizationId(), state));
+        return CompletableFuture.completedFuture(CachedUser.of(key.organizationId(), state));
     }
 
     /** This replica erased the user. */
@@ -160,7 +161,7 @@ public class StateCache {
     }
 
     private static CachedUser entry(UserKey key, ConsentState state) {
-        return state == null ? CachedUser.MISSING : UserJson.cached(key.organizationId(), state);
+        return state == null ? CachedUser.MISSING : CachedUser.of(key.organizationId(), state);
     }
 
     private void registerMetrics(MeterRegistry registry) {

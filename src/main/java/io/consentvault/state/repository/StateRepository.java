@@ -1,7 +1,6 @@
 package io.consentvault.state.repository;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
@@ -12,13 +11,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.consentvault.state.ConsentRules;
-import io.consentvault.state.model.ConsentMerge;
-import io.consentvault.state.model.ConsentState;
-import io.consentvault.state.model.StateCodec;
-import io.consentvault.state.repository.StateWriter.UserKey;
-import io.consentvault.tcf.ConsentStringDecoder;
-import io.consentvault.tcf.ConsentStrings;
+import io.consentvault.core.decision.ConsentMerge;
+import io.consentvault.core.decision.ConsentState;
+import io.consentvault.core.event.EventRules;
+import io.consentvault.core.event.StoredEvent;
+import io.consentvault.core.event.UserKey;
+import io.consentvault.core.store.EventsTable;
+import io.consentvault.core.store.StateTable;
+import io.consentvault.core.tcf.ConsentStrings;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -40,22 +40,21 @@ public class StateRepository {
      * prepared statement kept that plan. The lateral form leaves the planner no join to choose.
      */
     public static final String LOAD = """
-            SELECT s.organization_id, s.user_key, s.user_id, s.user_type, s.decisions::text, s.created_at,
-                   s.updated_at, s.version, s.revision
+            SELECT %s
             FROM unnest($1::text[], $2::text[]) AS k(organization_id, user_key)
             CROSS JOIN LATERAL (
               SELECT * FROM consent_state s
               WHERE s.organization_id = k.organization_id AND s.user_key = k.user_key
               OFFSET 0
             ) s
-            """;
+            """.formatted(StateTable.columns("s."));
 
     public static final String HISTORY_UNTIL = """
-            SELECT id, received_at, event_time, user_id, user_type, country, regulation, consent_string, items::text
+            SELECT %s
             FROM events
             WHERE organization_id = $1 AND user_key = $2 AND event_time <= $3
             ORDER BY received_at, event_key
-            """;
+            """.formatted(EventsTable.COLUMNS_WITHOUT_PAYLOAD);
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -87,10 +86,7 @@ public class StateRepository {
                 .map(rows -> {
                     Map<UserKey, ConsentState> found = new HashMap<>();
                     for (Row r : rows) {
-                        found.put(new UserKey(r.getString(0), r.getString(1)),
-                                StateCodec.decode(r.getString(2), r.getString(3), r.getString(4),
-                                        instant(r.getOffsetDateTime(5)), instant(r.getOffsetDateTime(6)),
-                                        r.getInteger(7), r.getLong(8)));
+                        found.put(StateTable.key(r), StateTable.state(r));
                     }
                     return found;
                 });
@@ -107,34 +103,13 @@ public class StateRepository {
                 .compose(rows -> vertx.<ConsentState>executeBlocking(() -> {
                     ConsentState state = null;
                     for (Row r : rows) {
+                        StoredEvent e = EventsTable.read(r);
                         if (state == null) {
-                            state = ConsentState.empty(r.getString(3), r.getString(4));
+                            state = ConsentState.empty(e.userId(), e.userType());
                         }
-                        state = ConsentMerge.apply(state, facts(r));
+                        state = ConsentMerge.apply(state, EventRules.facts(e, strings));
                     }
                     return state;
                 }, false)).toCompletionStage().toCompletableFuture();
-    }
-
-    private ConsentMerge.EventFacts facts(Row r) {
-        ConsentRules.Decisions decisions;
-        try {
-            decisions = ConsentRules.of(MAPPER.readTree(r.getString(8)));
-        } catch (Exception e) {
-            throw new IllegalStateException("stored items are not JSON", e);
-        }
-        try {
-            ConsentStringDecoder.Decoded decoded = strings.decode(r.getString(6), r.getString(7));
-            decisions = ConsentRules.overlay(decoded == null ? null : decoded.decisions(), decisions);
-        } catch (ConsentStringDecoder.InvalidConsentString e) {
-            // stored before it was checked: it decides nothing
-        }
-        return new ConsentMerge.EventFacts(new ConsentState.Source(instant(r.getOffsetDateTime(2)),
-                instant(r.getOffsetDateTime(1)), r.getString(0)), decisions, r.getString(5),
-                "tcf".equals(r.getString(6)) ? r.getString(7) : null);
-    }
-
-    private static Instant instant(OffsetDateTime t) {
-        return t == null ? null : t.toInstant();
     }
 }

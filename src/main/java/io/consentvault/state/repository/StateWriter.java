@@ -3,19 +3,19 @@ package io.consentvault.state.repository;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.consentvault.ingest.model.ConsentEvent;
-import io.consentvault.state.cache.StateChanges;
-import io.consentvault.state.model.ConsentMerge;
-import io.consentvault.state.model.ConsentState;
-import io.consentvault.state.model.StateCodec;
+import io.consentvault.core.decision.ConsentMerge;
+import io.consentvault.core.decision.ConsentState;
+import io.consentvault.core.event.BatchMerge;
+import io.consentvault.core.event.ConsentEvent;
+import io.consentvault.core.event.UserKey;
+import io.consentvault.core.store.StateCodec;
+import io.consentvault.core.store.StateTable;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -51,9 +51,8 @@ public class StateWriter {
             INSERT INTO consent_state AS s (organization_id, user_key, user_id, user_type)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ORDER BY 1, 2
             ON CONFLICT (organization_id, user_key) DO UPDATE SET version = s.version
-            RETURNING s.organization_id, s.user_key, s.user_id, s.user_type, s.decisions::text, s.created_at,
-                      s.updated_at, s.version, s.revision
-            """;
+            RETURNING %s
+            """.formatted(StateTable.columns("s."));
 
     public static final String UPDATE = """
             INSERT INTO consent_state AS s (organization_id, user_key, user_id, decisions, created_at, updated_at,
@@ -104,6 +103,8 @@ public class StateWriter {
      */
     public static final String FIRST_REVISION = "SELECT nextval('consent_state_incarnation') * 1048576";
 
+    public static final String DELETE = "DELETE FROM consent_state WHERE organization_id = $1 AND user_key = $2";
+
     public static final String NOTIFY = "SELECT pg_notify('" + StateChanges.CHANNEL + "', m) FROM unnest($1::text[]) m";
 
     private final StateChanges changes;
@@ -112,72 +113,16 @@ public class StateWriter {
         this.changes = changes;
     }
 
-    /** Key of a user's state: organization and bounded user key. */
-    public record UserKey(String organizationId, String userKey) implements Comparable<UserKey> {
-        @Override
-        public int compareTo(UserKey o) {
-            int c = organizationId.compareTo(o.organizationId);
-            return c != 0 ? c : userKey.compareTo(o.userKey);
-        }
-    }
-
-    /** The users of these events, in key order, each with their events in the order given. */
-    public static Map<UserKey, List<ConsentEvent>> byUser(List<ConsentEvent> events) {
-        Map<UserKey, List<ConsentEvent>> byUser = new TreeMap<>();
-        for (ConsentEvent e : events) {
-            if (e.userKey() != null) {
-                byUser.computeIfAbsent(new UserKey(e.organizationId(), e.userKey()), k -> new ArrayList<>()).add(e);
-            }
-        }
-        return byUser;
-    }
-
-    /**
-     * A batch merged onto the states it started from: every user's state before (null: no row) and after, and the
-     * states that changed, to be published once the transaction commits.
-     */
-    public record Merged(Map<UserKey, ConsentState> before, Map<UserKey, ConsentState> after,
-            Map<UserKey, ConsentState> changed) {
-    }
-
     /** Draws the first revision of the rows a batch may create (see {@link #FIRST_REVISION}). */
     public static Future<Long> firstRevision(SqlClient client) {
         return client.preparedQuery(FIRST_REVISION).execute().map(rows -> rows.iterator().next().getLong(0));
     }
 
     /**
-     * Merges the newly stored events (in arrival order) onto {@code bases}, which holds every user of the batch (a null
-     * value: the user has no row). A changed state is at its base's revision plus one, a new row at
-     * {@code firstRevision} (from {@link #firstRevision}; needed only when some base is null).
-     */
-    public static Merged merge(List<ConsentEvent> stored, Map<UserKey, ConsentState> bases, long firstRevision) {
-        Map<UserKey, ConsentState> after = new LinkedHashMap<>();
-        Map<UserKey, ConsentState> changed = new LinkedHashMap<>();
-        byUser(stored).forEach((key, events) -> {
-            ConsentState base = bases.get(key);
-            ConsentState state = base != null
-                    ? base
-                    : ConsentState.empty(events.get(0).userId(), events.get(0).userType());
-            for (ConsentEvent e : events) {
-                state = ConsentMerge.apply(state, facts(e));
-            }
-            if (state != base) {
-                if (base == null && firstRevision <= 0) {
-                    throw new IllegalArgumentException("a new row needs a first revision");
-                }
-                state = state.withRevision(base == null ? firstRevision : base.revision() + 1);
-                changed.put(key, state);
-            }
-            after.put(key, state);
-        });
-        return new Merged(bases, after, changed);
-    }
-
-    /**
      * Writes a merge (every user of it, so that every base is checked) and announces the changes, pipelined; fails
      * with SQLSTATE 40001 when a base was not the stored state any more, and the transaction is then aborted.
      */
-    public Future<Map<UserKey, ConsentState>> writeGuarded(SqlConnection conn, Merged merged) {
+    public Future<Map<UserKey, ConsentState>> writeGuarded(SqlConnection conn, BatchMerge.Merged merged) {
         int n = merged.after().size();
         if (n == 0) {
             return Future.succeededFuture(Map.of());
@@ -215,7 +160,7 @@ public class StateWriter {
      * published once the transaction commits.
      */
     public Future<Map<UserKey, ConsentState>> apply(SqlConnection conn, List<ConsentEvent> stored) {
-        Map<UserKey, List<ConsentEvent>> byUser = byUser(stored);
+        Map<UserKey, List<ConsentEvent>> byUser = BatchMerge.byUser(stored);
         if (byUser.isEmpty()) {
             return Future.succeededFuture(Map.of());
         }
@@ -233,25 +178,15 @@ public class StateWriter {
                 .compose(rows -> {
                     Map<UserKey, ConsentState> changed = new LinkedHashMap<>();
                     for (Row r : rows) {
-                        UserKey key = new UserKey(r.getString(0), r.getString(1));
-                        ConsentState before = StateCodec.decode(r.getString(2), r.getString(3), r.getString(4),
-                                instant(r.getOffsetDateTime(5)), instant(r.getOffsetDateTime(6)), r.getInteger(7),
-                                r.getLong(8));
-                        ConsentState after = before;
-                        for (ConsentEvent e : byUser.get(key)) {
-                            after = ConsentMerge.apply(after, facts(e));
-                        }
+                        UserKey key = StateTable.key(r);
+                        ConsentState before = StateTable.state(r);
+                        ConsentState after = BatchMerge.apply(before, byUser.get(key));
                         if (after != before) {
                             changed.put(key, after.withRevision(before.revision() + 1));
                         }
                     }
                     return changed.isEmpty() ? Future.succeededFuture(changed) : write(conn, changed);
                 });
-    }
-
-    public static ConsentMerge.EventFacts facts(ConsentEvent e) {
-        return new ConsentMerge.EventFacts(new ConsentState.Source(e.eventTime(), e.receivedAt(), e.id()),
-                e.decisions(), e.country(), "tcf".equals(e.regulation()) ? e.consentString() : null);
     }
 
     private Future<Map<UserKey, ConsentState>> write(SqlConnection conn, Map<UserKey, ConsentState> changed) {
@@ -283,11 +218,20 @@ public class StateWriter {
                 .map(changed);
     }
 
+    /** Deletes the user's state; true when there was a row. */
+    public Future<Boolean> delete(SqlConnection conn, UserKey user) {
+        return conn.preparedQuery(DELETE).execute(Tuple.of(user.organizationId(), user.userKey()))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    /** Tells every replica, when the transaction commits, that the user is erased. */
+    public Future<Void> announceErasure(SqlConnection conn, UserKey user) {
+        return conn.preparedQuery(NOTIFY).execute(Tuple.tuple().addArrayOfString(changes.erased(List.of(user))))
+                .mapEmpty();
+    }
+
     private static OffsetDateTime utc(Instant t) {
         return t == null ? null : t.atOffset(ZoneOffset.UTC);
     }
 
-    private static Instant instant(OffsetDateTime t) {
-        return t == null ? null : t.toInstant();
-    }
 }

@@ -12,23 +12,22 @@ import jakarta.enterprise.event.Observes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.consentvault.ingest.model.BoundedKey;
-import io.consentvault.ingest.model.Formats;
+import io.consentvault.core.decision.ConsentState;
+import io.consentvault.core.event.BoundedKey;
+import io.consentvault.core.event.Formats;
+import io.consentvault.core.event.UserKey;
 import io.consentvault.platform.http.Negotiation;
 import io.consentvault.platform.http.PathIds;
+import io.consentvault.platform.http.ProblemMappers;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
-import io.consentvault.platform.problem.ProblemMappers;
 import io.consentvault.state.cache.CachedUser;
 import io.consentvault.state.cache.StateCache;
-import io.consentvault.state.cache.UserJson;
-import io.consentvault.state.model.ConsentState;
 import io.consentvault.state.repository.StateRepository;
-import io.consentvault.state.repository.StateWriter.UserKey;
-import io.consentvault.tenancy.Scope;
 import io.consentvault.tenancy.auth.Authenticator;
 import io.consentvault.tenancy.auth.Caller;
 import io.consentvault.tenancy.auth.KeyRegistry.KeyInfo;
+import io.consentvault.tenancy.auth.Scope;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -62,10 +61,9 @@ public class LatestStateRoutes {
 
     public LatestStateRoutes(Authenticator authenticator, StateCache cache, StateRepository states,
             ObjectMapper mapper, MeterRegistry registry, PathIds pathIds) {
-        // every route that takes a user id, these and UserResource's: ids such as ".." or "" are routed as sent
+        // ids such as ".." or "" are routed as sent (also for the erasure route, DELETE on the same path)
         pathIds.template("/v1/consents/users/{user_id}");
         pathIds.template("/v1/consents/users/{user_id}/purposes/{purpose_id}");
-        pathIds.template("/v1/consents/users/{user_id}/events");
         this.authenticator = authenticator;
         this.cache = cache;
         this.states = states;
@@ -102,7 +100,7 @@ public class LatestStateRoutes {
                 if (state == null) {
                     throw ProblemException.notFound("no consent known for this user at that instant");
                 }
-                send(rc.response(), UserJson.cached(key.organizationId(), state), ifNoneMatch);
+                send(rc.response(), CachedUser.of(key.organizationId(), state), ifNoneMatch);
             });
             return;
         }

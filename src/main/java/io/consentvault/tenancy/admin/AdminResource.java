@@ -29,9 +29,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.Problem;
 import io.consentvault.platform.problem.ProblemException;
-import io.consentvault.tenancy.Scope;
+import io.consentvault.tenancy.auth.AdminToken;
 import io.consentvault.tenancy.auth.ApiKeys;
 import io.consentvault.tenancy.auth.KeyRegistry;
+import io.consentvault.tenancy.auth.Scope;
 import io.consentvault.tenancy.model.ApiKey;
 import io.consentvault.tenancy.model.Organization;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -44,6 +45,7 @@ import io.smallrye.mutiny.Uni;
  * shown once, at creation; the service keeps only the hash of its secret. Every change is announced so that every
  * replica's key registry reloads at once.
  */
+@AdminToken
 @Path("/v1/admin")
 @Tag(name = "Admin")
 @SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer", description = "An API key (cv_live_...) for /v1/consents, CONSENT_ADMIN_TOKEN for /v1/admin")

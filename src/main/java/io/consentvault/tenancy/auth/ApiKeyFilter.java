@@ -4,12 +4,10 @@ import jakarta.ws.rs.container.ResourceInfo;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import io.consentvault.tenancy.Scope;
-import io.consentvault.tenancy.admin.AdminResource;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Authenticates every REST request before its resource method runs ({@link Authenticator}): the admin resource by
+ * Authenticates every REST request before its resource method runs ({@link Authenticator}): the admin resources ({@link AdminToken}) by
  * {@code CONSENT_ADMIN_TOKEN}, every other resource method by an API key allowed the method's {@link Scope} (a method
  * without one is 403 to every key), and tells {@link Caller} who it is.
  */
@@ -26,7 +24,7 @@ public class ApiKeyFilter {
     @ServerRequestFilter
     public void authenticate(ResourceInfo resource, HttpServerRequest request) {
         // decided by the matched resource, not by the path's text: fails closed for any route without a scope
-        if (resource.getResourceClass() == AdminResource.class) {
+        if (resource.getResourceClass().isAnnotationPresent(AdminToken.class)) {
             authenticator.admin(request);
             return;
         }

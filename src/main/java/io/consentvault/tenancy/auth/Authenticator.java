@@ -12,7 +12,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.consentvault.platform.problem.Problem;
 import io.consentvault.platform.problem.ProblemException;
-import io.consentvault.tenancy.TenancyConfig;
 import io.vertx.core.http.HttpServerRequest;
 
 /**

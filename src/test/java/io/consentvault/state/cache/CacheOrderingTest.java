@@ -13,13 +13,15 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.consentvault.ingest.model.ConsentEvent;
+import io.consentvault.core.decision.ConsentState;
+import io.consentvault.core.event.BatchMerge;
+import io.consentvault.core.event.ConsentEvent;
+import io.consentvault.core.event.UserKey;
 import io.consentvault.ingest.model.EventNormalizer;
 import io.consentvault.ingest.model.RequestContext;
 import io.consentvault.privacy.ErasureService;
-import io.consentvault.state.model.ConsentState;
+import io.consentvault.state.repository.StateChanges;
 import io.consentvault.state.repository.StateWriter;
-import io.consentvault.state.repository.StateWriter.UserKey;
 import io.consentvault.support.Events;
 import io.consentvault.support.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
@@ -74,7 +76,7 @@ class CacheOrderingTest {
                     ? 0
                     : StateWriter.firstRevision(pool).toCompletionStage().toCompletableFuture().get(10,
                             TimeUnit.SECONDS);
-            StateWriter.Merged merged = StateWriter.merge(List.of(event), bases, first);
+            BatchMerge.Merged merged = BatchMerge.merge(List.of(event), bases, first);
             pool.withTransaction(conn -> writer.writeGuarded(conn, merged)).toCompletionStage().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
             state = merged.after().get(key);

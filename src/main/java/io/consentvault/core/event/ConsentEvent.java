@@ -1,0 +1,63 @@
+package io.consentvault.core.event;
+
+import java.time.Instant;
+
+import io.consentvault.core.decision.ConsentRules;
+
+/**
+ * One validated, normalised event as it is written: the row of the {@code events} table. Immutable; built on the
+ * event loop by the ingest feature's normaliser, written by a lane flusher.
+ *
+ * @param dedupKey the idempotency key ({@code id:<client id>} or {@code key:<Idempotency-Key>}), or null
+ * @param eventTime {@code createdAt} when the client gave it, else {@code receivedAt}: the time the state merge uses
+ * @param items the {@code events[]} decisions as JSON text
+ * @param payload the request body of this event, as received
+ * @param decisions what the items decide, for the state merge
+ */
+public record ConsentEvent(
+        String organizationId,
+        String id,
+        String eventKey,
+        String dedupKey,
+        Instant receivedAt,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant eventTime,
+        String userId,
+        String userKey,
+        String userType,
+        String country,
+        String region,
+        String regulation,
+        String noticeId,
+        String consentString,
+        String sourceType,
+        String sdkVersion,
+        String sourceUrl,
+        String items,
+        String clientIp,
+        String userAgent,
+        String idempotencyKey,
+        String payload,
+        ConsentRules.Decisions decisions) {
+
+    /** Heap of a queued event's own fields beyond its texts: the record, instants, request context. */
+    private static final int OVERHEAD = 640;
+    /** What one decision costs once merged into a user's state (see the state cache's weigher). */
+    private static final int PER_DECISION = 160;
+
+    /**
+     * The bytes this event holds while queued and while its batch is merged: its texts (two bytes a character at most)
+     * and what its decisions become in the user's state. Lanes and flushes are bounded by this, not by a count alone.
+     */
+    public long estimatedBytes() {
+        long texts = length(payload) + length(items) + length(consentString) + length(userId) + length(id)
+                + length(userAgent) + length(sourceUrl);
+        int decided = decisions == null ? 0 : decisions.purposes().size() + decisions.vendors().size();
+        return OVERHEAD + 2 * texts + (long) PER_DECISION * decided;
+    }
+
+    private static long length(String s) {
+        return s == null ? 0 : s.length();
+    }
+}

@@ -1,0 +1,117 @@
+package io.consentvault.core.store;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import io.consentvault.core.event.ConsentEvent;
+import io.consentvault.core.event.StoredEvent;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * The {@code events} table's columns and row mapping, in one place: how a batch of {@link ConsentEvent}s becomes the
+ * arrays of one insert ({@link #INPUT}, {@link #arrays}), and how a row is read back ({@link #COLUMNS},
+ * {@link #read}). Statements that write or read events build on these. Stateless.
+ */
+public final class EventsTable {
+
+    /**
+     * A batch as a relation {@code input}, from the 24 arrays of {@link #arrays} (one plan for every batch size):
+     * every written column, and {@code dedup_key}, the idempotency key the batch claims in {@code event_keys}.
+     */
+    public static final String INPUT = """
+            unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
+                   $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::text[],
+                   $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[],
+                   $20::text[], $21::text[], $22::text[], $23::text[], $24::text[])
+              AS t(organization_id, id, event_key, dedup_key, received_at, created_at, updated_at, event_time,
+                   user_id, user_key, user_type, country, region, regulation, notice_id, consent_string,
+                   source_type, sdk_version, source_url, items, client_ip, user_agent, idempotency_key, payload)
+            """;
+
+    /** The written columns, in the order of {@link #VALUES}. */
+    public static final String WRITTEN = """
+            organization_id, event_key, received_at, id, user_key, user_id, user_type, created_at, updated_at,
+            event_time, country, region, regulation, notice_id, consent_string, source_type, sdk_version, source_url,
+            items, client_ip, user_agent, idempotency_key, payload""";
+
+    /** The values of {@link #WRITTEN} from a row {@code i} of {@link #INPUT}. */
+    public static final String VALUES = """
+            i.organization_id, i.event_key, i.received_at, i.id, i.user_key, i.user_id, i.user_type, i.created_at,
+            i.updated_at, i.event_time, i.country, i.region, i.regulation, i.notice_id, i.consent_string,
+            i.source_type, i.sdk_version, i.source_url, i.items::jsonb, i.client_ip, i.user_agent,
+            i.idempotency_key, i.payload""";
+
+    /** The columns {@link #read} maps, in its order. */
+    public static final String COLUMNS = """
+            organization_id, id, received_at, created_at, updated_at, event_time, user_id, user_type, country,
+            region, regulation, notice_id, consent_string, source_type, sdk_version, source_url, items::text,
+            client_ip, user_agent, payload, event_key""";
+
+    /** {@link #COLUMNS} without the payload (read as null), for reads that replay decisions and never show it. */
+    public static final String COLUMNS_WITHOUT_PAYLOAD = COLUMNS.replace("payload,", "NULL::text AS payload,");
+
+    private EventsTable() {
+    }
+
+    /** The arrays of {@link #INPUT} for these events, in their order. */
+    public static Tuple arrays(List<ConsentEvent> rows) {
+        int n = rows.size();
+        String[] org = new String[n], id = new String[n], eventKey = new String[n], dedup = new String[n];
+        OffsetDateTime[] received = new OffsetDateTime[n], created = new OffsetDateTime[n],
+                updated = new OffsetDateTime[n], eventTime = new OffsetDateTime[n];
+        String[] userId = new String[n], userKey = new String[n], userType = new String[n], country = new String[n],
+                region = new String[n], regulation = new String[n], notice = new String[n], consent = new String[n],
+                sourceType = new String[n], sdk = new String[n], url = new String[n], items = new String[n],
+                ip = new String[n], ua = new String[n], idem = new String[n], payload = new String[n];
+        for (int i = 0; i < n; i++) {
+            ConsentEvent e = rows.get(i);
+            org[i] = e.organizationId();
+            id[i] = e.id();
+            eventKey[i] = e.eventKey();
+            dedup[i] = e.dedupKey();
+            received[i] = utc(e.receivedAt());
+            created[i] = utc(e.createdAt());
+            updated[i] = utc(e.updatedAt());
+            eventTime[i] = utc(e.eventTime());
+            userId[i] = e.userId();
+            userKey[i] = e.userKey();
+            userType[i] = e.userType();
+            country[i] = e.country();
+            region[i] = e.region();
+            regulation[i] = e.regulation();
+            notice[i] = e.noticeId();
+            consent[i] = e.consentString();
+            sourceType[i] = e.sourceType();
+            sdk[i] = e.sdkVersion();
+            url[i] = e.sourceUrl();
+            items[i] = e.items();
+            ip[i] = e.clientIp();
+            ua[i] = e.userAgent();
+            idem[i] = e.idempotencyKey();
+            payload[i] = e.payload();
+        }
+        return Tuple.from(new Object[]{org, id, eventKey, dedup, received, created, updated, eventTime, userId,
+                userKey, userType, country, region, regulation, notice, consent, sourceType, sdk, url, items, ip, ua,
+                idem, payload});
+    }
+
+    /** A row of {@link #COLUMNS} (or {@link #COLUMNS_WITHOUT_PAYLOAD}). */
+    public static StoredEvent read(Row r) {
+        return new StoredEvent(r.getString(0), r.getString(1), instant(r.getOffsetDateTime(2)),
+                instant(r.getOffsetDateTime(3)), instant(r.getOffsetDateTime(4)), instant(r.getOffsetDateTime(5)),
+                r.getString(6), r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getString(11),
+                r.getString(12), r.getString(13), r.getString(14), r.getString(15), r.getString(16), r.getString(17),
+                r.getString(18), r.getString(19), r.getString(20));
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+}

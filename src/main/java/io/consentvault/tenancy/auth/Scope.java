@@ -1,0 +1,22 @@
+package io.consentvault.tenancy.auth;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.Set;
+
+/** The scope an API key needs for a resource method. Checked by {@code ApiKeyFilter}. */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Scope {
+
+    String EVENTS_WRITE = "events:write";
+    String CONSENTS_READ = "consents:read";
+    String CONSENTS_ERASE = "consents:erase";
+    String VAULT_READ = "vault:read";
+    String EXPORTS_MANAGE = "exports:manage";
+    Set<String> ALL = Set.of(EVENTS_WRITE, CONSENTS_READ, CONSENTS_ERASE, VAULT_READ, EXPORTS_MANAGE);
+
+    String value();
+}
