@@ -11,50 +11,35 @@ import java.util.concurrent.TimeUnit;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import io.consentvault.core.event.ConsentEvent;
 import io.consentvault.ingest.IngestConfig;
-import io.consentvault.platform.db.DatabaseFailures;
-import io.consentvault.state.cache.StateCache;
-import io.micrometer.core.instrument.Counter;
+import io.consentvault.state.StateUpdates;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgException;
 
 /**
- * Group commit. Events are spread over a fixed set of lanes by (organization, user), so one user's events keep their
- * arrival order; each lane is a bounded queue with at most one batch in flight. A lane flushes when it holds a full
- * batch or when its oldest event has waited {@code max-wait}; while a batch commits, the next one gathers. Each
- * caller's future completes only once its batch has committed (or failed for good).
+ * Group commit: when to flush; how a batch is written is its {@link Committer}'s. Events are spread over a fixed set
+ * of lanes by (organization, user), so one user's events keep their arrival order; each lane is a bounded queue (by
+ * count and bytes) with at most one batch in flight. A lane flushes when it holds a full batch or when its oldest
+ * event has waited {@code max-wait}; while a batch commits, the next one gathers. Each caller's future completes only
+ * once its batch has committed (or failed for good), or at once if its event outlived its deadline in the queue.
  * <p>
  * {@link #submit} is called from event loops and never blocks: a full lane fails fast with
- * {@link LaneFullException}. Flushes run on Vert.x event loops. A batch that fails for a transient reason (the
- * database is away, a deadlock) is retried with backoff for {@code retry-for}; a batch that fails for any other
- * reason is split so that only the event at fault fails.
+ * {@link LaneFullException}. Flushes run on Vert.x event loops, and on the draining thread at shutdown.
  */
 @ApplicationScoped
 public class Lanes {
 
-    private static final Logger LOG = Logger.getLogger(Lanes.class);
-
     private final Lane[] lanes;
-    private final EventWriter writer;
-    private final StateCache cache;
+    private final Committer committer;
     private final Vertx vertx;
     private final IngestConfig config;
     private final DistributionSummary batchSizes;
-    private final Timer commitLatency;
-    private final Counter retries;
     private volatile boolean draining;
 
-    public Lanes(EventWriter writer, StateCache cache, Vertx vertx, IngestConfig config, MeterRegistry registry) {
-        this.writer = writer;
-        this.cache = cache;
+    public Lanes(EventWriter writer, StateUpdates states, Vertx vertx, IngestConfig config, MeterRegistry registry) {
         this.vertx = vertx;
         this.config = config;
         this.lanes = new Lane[config.lanes()];
@@ -66,10 +51,7 @@ public class Lanes {
         }
         this.batchSizes = DistributionSummary.builder("consent.ingest.batch.size")
                 .description("events per committed batch").publishPercentiles(0.5, 0.99).register(registry);
-        this.commitLatency = Timer.builder("consent.ingest.commit").description("time to commit one batch")
-                .publishPercentiles(0.5, 0.99).register(registry);
-        this.retries = Counter.builder("consent.ingest.batch.retries").description("batch writes retried")
-                .register(registry);
+        this.committer = new Committer(writer, states, vertx, registry);
     }
 
     /**
@@ -84,7 +66,7 @@ public class Lanes {
         if (draining || !lane.offer(pending)) {
             return CompletableFuture.failedFuture(new LaneFullException());
         }
-        return pending.result;
+        return pending.result();
     }
 
     /** Events waiting in every lane, committed or not yet. */
@@ -134,10 +116,6 @@ public class Lanes {
         int h = 31 * event.organizationId().hashCode() + (event.userKey() == null ? 0 : event.userKey().hashCode());
         h ^= h >>> 16;
         return Math.floorMod(h, lanes.length);
-    }
-
-    /** A queued event, the instant (nanoTime) past which it is answered whatever happens, and its estimated bytes. */
-    private record Pending(ConsentEvent event, CompletableFuture<IngestResult> result, long deadline, long bytes) {
     }
 
     /** One queue and its flusher. The monitor guards the queue and the flags, never I/O. */
@@ -248,12 +226,8 @@ public class Lanes {
                 return;
             }
             batchSizes.record(batch.size());
-            long start = System.nanoTime();
             // the batch is answered by the deadline of its oldest event (each event waits retry-for at most)
-            writeWithRetry(batch, batch.get(0).deadline(), 50, false, false).onComplete(done -> {
-                commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                afterFlush();
-            });
+            committer.commit(index, batch, batch.get(0).deadline()).onComplete(done -> afterFlush());
         }
 
         private void afterFlush() {
@@ -267,75 +241,5 @@ public class Lanes {
                 flush();
             }
         }
-
-        /**
-         * {@code again}: an earlier attempt failed in a way that may have committed part of it (the write skips what is
-         * stored); {@code unknown}: an earlier attempt's commit was sent and never answered, so the batch may be stored.
-         */
-        private Future<Void> writeWithRetry(List<Pending> batch, long deadline, long backoffMs, boolean again,
-                boolean unknown) {
-            List<ConsentEvent> events = new ArrayList<>(batch.size());
-            batch.forEach(p -> events.add(p.event()));
-            return writer.write(events, again).transform(ar -> {
-                if (ar.succeeded()) {
-                    cache.committed(ar.result().states());
-                    List<IngestResult> results = ar.result().results();
-                    for (int i = 0; i < batch.size(); i++) {
-                        batch.get(i).result().complete(results.get(i));
-                    }
-                    return Future.succeededFuture();
-                }
-                Throwable failure = ar.cause();
-                boolean maybeStored = unknown || failure instanceof CommitOutcomeUnknownException;
-                boolean transientFailure = failure instanceof CommitOutcomeUnknownException
-                        || DatabaseFailures.transientFailure(failure);
-                boolean inTime = deadline - (System.nanoTime() + backoffMs * 1_000_000) > 0;
-                if (transientFailure && inTime) {
-                    retries.increment();
-                    LOG.warnf("lane %d: batch of %d not written (%s), retrying in %d ms", index, batch.size(),
-                            describe(failure), backoffMs);
-                    io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
-                    vertx.setTimer(backoffMs, id -> writeWithRetry(batch, deadline, Math.min(backoffMs * 2, 2000), true,
-                            maybeStored).onComplete(later));
-                    return later.future();
-                }
-                if (!transientFailure && batch.size() > 1) {
-                    LOG.errorf("lane %d: batch of %d refused by the database (%s), writing one by one", index,
-                            batch.size(), describe(failure));
-                    return one(batch, 0, deadline, again, maybeStored);
-                }
-                LOG.errorf("lane %d: batch of %d failed: %s", index, batch.size(), describe(failure));
-                Throwable answer = maybeStored
-                        ? new CommitOutcomeUnknownException(failure)
-                        : transientFailure ? new DatabaseUnavailableException(failure) : failure;
-                batch.forEach(p -> p.result().completeExceptionally(answer));
-                return Future.succeededFuture();
-            });
-        }
-
-        private Future<Void> one(List<Pending> batch, int i, long deadline, boolean again, boolean unknown) {
-            if (i == batch.size()) {
-                return Future.succeededFuture();
-            }
-            return writeWithRetry(List.of(batch.get(i)), deadline, 50, again, unknown)
-                    .compose(v -> one(batch, i + 1, deadline, again, unknown));
-        }
-    }
-
-    /**
-     * What a failure was, for the log, without personal data: the database's messages can quote the values of a row
-     * (a user id in a key conflict), so only its SQLSTATE and the failure's class are logged.
-     */
-    static String describe(Throwable failure) {
-        if (failure instanceof CommitOutcomeUnknownException && failure.getCause() != null) {
-            return "commit unanswered, " + describe(failure.getCause());
-        }
-        if (failure instanceof PgException pg) {
-            return "SQLSTATE " + pg.getSqlState() + " " + pg.getSeverity();
-        }
-        if (failure instanceof io.vertx.core.VertxException || failure instanceof java.io.IOException) {
-            return failure.getClass().getSimpleName() + ": " + failure.getMessage(); // connection trouble: no row data
-        }
-        return failure.getClass().getName();
     }
 }
