@@ -9,7 +9,7 @@ import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 
-import io.consentvault.platform.embedded.EmbeddedPostgres;
+import io.consentvault.platform.embedded.PostgresCluster;
 import io.consentvault.platform.embedded.SecretFiles;
 import io.quarkus.runtime.Application;
 import io.quarkus.runtime.LaunchMode;
@@ -33,7 +33,7 @@ public final class ConsentVaultMain {
 
     public static void main(String... args) {
         if (embeddedWanted()) {
-            EmbeddedPostgres pg = EmbeddedPostgres.start(new EmbeddedPostgres.Settings(dataDir(),
+            PostgresCluster pg = PostgresCluster.start(new PostgresCluster.Settings(dataDir(),
                     Integer.parseInt(setting("CONSENT_EMBEDDED_POSTGRES_PORT", "54329")), "consent", "consent_vault"));
             System.setProperty("quarkus.datasource.reactive.url", pg.reactiveUrl());
             System.setProperty("quarkus.datasource.username", pg.settings().user());
@@ -56,7 +56,7 @@ public final class ConsentVaultMain {
      * queued events into this database: the server is stopped only once the application has stopped (or after
      * {@link #APPLICATION_STOP_BOUND}), and the hook returns only once it has, so it never outlives the service.
      */
-    private static void stopAfterApplication(EmbeddedPostgres pg) {
+    private static void stopAfterApplication(PostgresCluster pg) {
         Application application = Application.currentApplication();
         if (application != null) {
             Thread waiter = new Thread(application::awaitShutdown, "embedded-postgres-await-application");

@@ -6,7 +6,7 @@ import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import io.consentvault.platform.embedded.EmbeddedPostgres;
+import io.consentvault.platform.embedded.PostgresCluster;
 import io.consentvault.support.Api;
 import io.consentvault.support.Burst;
 import io.consentvault.support.Events;
@@ -35,7 +35,7 @@ class DatabaseOutageTest {
         Set<String> acknowledged;
         Set<String> refused;
         double retriesBefore = Metrics.value("consent_ingest_batch_retries_total");
-        EmbeddedPostgres pg = TestDatabase.server();
+        PostgresCluster pg = TestDatabase.server();
         try (Burst burst = Burst.start("http://localhost:" + port, org, Api.key(org), 16, 120)) {
             Poll.until("part of the burst acknowledged", Duration.ofSeconds(60),
                     () -> burst.acknowledged.size() >= 300);

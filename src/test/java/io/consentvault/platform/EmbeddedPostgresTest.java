@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.consentvault.platform.embedded.EmbeddedPostgres;
+import io.consentvault.platform.embedded.PostgresCluster;
 import io.consentvault.support.Poll;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,12 +31,12 @@ class EmbeddedPostgresTest {
 
     private static final String FORMER_CONSTANT = "consent";
 
-    private final java.util.List<EmbeddedPostgres> started = new java.util.ArrayList<>();
+    private final java.util.List<PostgresCluster> started = new java.util.ArrayList<>();
     private final java.util.List<Path> dirs = new java.util.ArrayList<>();
 
     @AfterEach
     void stopEverything() throws IOException {
-        for (EmbeddedPostgres pg : started) {
+        for (PostgresCluster pg : started) {
             pg.close();
         }
         for (Path dir : dirs) {
@@ -49,7 +49,7 @@ class EmbeddedPostgresTest {
     @Test
     void thePasswordIsRandomKeptOwnerOnlyAndTheFormerConstantIsRefused() throws Exception {
         Path data = newDir().resolve("pgdata");
-        EmbeddedPostgres pg = start(data, EmbeddedPostgres.freePort());
+        PostgresCluster pg = start(data, PostgresCluster.freePort());
 
         Path file = data.resolveSibling("pgdata.password");
         assertTrue(Files.exists(file), "the password is kept beside the data");
@@ -62,15 +62,15 @@ class EmbeddedPostgresTest {
         assertRefused(pg, FORMER_CONSTANT);
 
         Path other = newDir().resolve("pgdata");
-        EmbeddedPostgres second = start(other, EmbeddedPostgres.freePort());
+        PostgresCluster second = start(other, PostgresCluster.freePort());
         assertNotEquals(password, second.password(), "each cluster has its own password");
     }
 
     @Test
     void aServerOfAnotherDataDirectoryOnThePortIsNotReused() throws Exception {
-        int port = EmbeddedPostgres.freePort();
+        int port = PostgresCluster.freePort();
         Path otherData = newDir().resolve("pgdata");
-        EmbeddedPostgres other = start(otherData, port);
+        PostgresCluster other = start(otherData, port);
 
         Path ours = newDir().resolve("pgdata");
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> start(ours, port));
@@ -83,13 +83,13 @@ class EmbeddedPostgresTest {
     void aServerThatTakesOurPasswordButServesAnotherDirectoryIsNotReused() throws Exception {
         // ours exists and is stopped; the server on the port is another cluster that happens to take our password
         Path ours = newDir().resolve("pgdata");
-        EmbeddedPostgres first = start(ours, EmbeddedPostgres.freePort());
+        PostgresCluster first = start(ours, PostgresCluster.freePort());
         String ourPassword = first.password();
         first.stop();
 
-        int port = EmbeddedPostgres.freePort();
+        int port = PostgresCluster.freePort();
         Path otherData = newDir().resolve("pgdata");
-        EmbeddedPostgres other = start(otherData, port);
+        PostgresCluster other = start(otherData, port);
         try (Connection c = DriverManager.getConnection(other.jdbcUrl(), other.settings().user(),
                 other.password())) {
             c.unwrap(org.postgresql.PGConnection.class).alterUserPassword(other.settings().user(),
@@ -106,7 +106,7 @@ class EmbeddedPostgresTest {
     @Test
     void aLeftoverServerWhoseDataDirectoryWasDeletedIsNotReused() throws Exception {
         // the reset of the quick start: the data directory is deleted while a previous run's server still listens
-        int port = EmbeddedPostgres.freePort();
+        int port = PostgresCluster.freePort();
         Path data = newDir().resolve("pgdata");
         start(data, port);
         started.clear(); // its directory is about to go: it is stopped by its pid below
@@ -127,7 +127,7 @@ class EmbeddedPostgresTest {
     void aClusterWithTheFormerConstantPasswordGetsARandomOne() throws Exception {
         // a cluster created by a version that used the constant: no password file beside it
         Path data = newDir().resolve("pgdata");
-        EmbeddedPostgres former = start(data, EmbeddedPostgres.freePort());
+        PostgresCluster former = start(data, PostgresCluster.freePort());
         try (Connection c = DriverManager.getConnection(former.jdbcUrl(), former.settings().user(),
                 former.password())) {
             c.unwrap(org.postgresql.PGConnection.class).alterUserPassword(former.settings().user(),
@@ -136,7 +136,7 @@ class EmbeddedPostgresTest {
         former.stop();
         Files.deleteIfExists(data.resolveSibling("pgdata.password"));
 
-        EmbeddedPostgres pg = start(data, EmbeddedPostgres.freePort());
+        PostgresCluster pg = start(data, PostgresCluster.freePort());
         Path file = data.resolveSibling("pgdata.password");
         assertTrue(Files.exists(file), "the new password is kept beside the data");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
@@ -146,9 +146,9 @@ class EmbeddedPostgresTest {
         assertRefused(pg, FORMER_CONSTANT);
     }
 
-    private EmbeddedPostgres start(Path data, int port) {
-        EmbeddedPostgres pg = EmbeddedPostgres
-                .start(new EmbeddedPostgres.Settings(data, port, "consent", "consent_vault"));
+    private PostgresCluster start(Path data, int port) {
+        PostgresCluster pg = PostgresCluster
+                .start(new PostgresCluster.Settings(data, port, "consent", "consent_vault"));
         started.add(pg);
         return pg;
     }
@@ -166,7 +166,7 @@ class EmbeddedPostgresTest {
                 "says how to choose another: " + refused.getMessage());
     }
 
-    private static String dataDirectoryServed(EmbeddedPostgres pg, String password) throws SQLException {
+    private static String dataDirectoryServed(PostgresCluster pg, String password) throws SQLException {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.settings().user(), password);
                 ResultSet rs = c.createStatement().executeQuery("SHOW data_directory")) {
             rs.next();
@@ -174,7 +174,7 @@ class EmbeddedPostgresTest {
         }
     }
 
-    private static void assertRefused(EmbeddedPostgres pg, String password) {
+    private static void assertRefused(PostgresCluster pg, String password) {
         SQLException refused = assertThrows(SQLException.class,
                 () -> DriverManager.getConnection(pg.jdbcUrl(), pg.settings().user(), password).close());
         assertEquals("28P01", refused.getSQLState(), "refused for its password: " + refused.getMessage());

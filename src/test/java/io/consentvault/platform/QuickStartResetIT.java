@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-import io.consentvault.platform.embedded.EmbeddedPostgres;
+import io.consentvault.platform.embedded.PostgresCluster;
 import io.consentvault.support.Events;
 import io.consentvault.support.PackagedService;
 import io.consentvault.support.Poll;
@@ -51,7 +51,7 @@ class QuickStartResetIT {
         Path home = Files.createTempDirectory("cv-quick-start");
         home.toFile().setExecutable(true, false); // as root the server runs as another user, who must enter it
         Path data = home.resolve("pgdata");
-        int pgPort = EmbeddedPostgres.freePort();
+        int pgPort = PostgresCluster.freePort();
         Map<String, String> env = Map.of("CONSENT_EMBEDDED_POSTGRES", "true", "CONSENT_EMBEDDED_POSTGRES_DATA_DIR",
                 data.toString(), "CONSENT_EMBEDDED_POSTGRES_PORT", Integer.toString(pgPort));
         PackagedService first = null;
@@ -111,8 +111,8 @@ class QuickStartResetIT {
                 }
             }
             if (accepts(pgPort) && Files.exists(data.resolve("postmaster.pid"))) {
-                EmbeddedPostgres
-                        .start(new EmbeddedPostgres.Settings(data, pgPort, "consent", "consent_vault")).close();
+                PostgresCluster
+                        .start(new PostgresCluster.Settings(data, pgPort, "consent", "consent_vault")).close();
             }
             deleteTree(home);
         }

@@ -8,7 +8,7 @@ import java.sql.ResultSet;
 
 import org.junit.jupiter.api.Test;
 
-import io.consentvault.platform.embedded.EmbeddedPostgres;
+import io.consentvault.platform.embedded.PostgresCluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,9 +24,9 @@ class ShippedPostgresIT {
         System.setProperty("consent.postgres.bin", "shipped");
         Path dir = Files.createTempDirectory("cv-shipped-pg");
         dir.toFile().setExecutable(true, false);
-        EmbeddedPostgres.Settings settings = new EmbeddedPostgres.Settings(dir.resolve("data"),
-                EmbeddedPostgres.freePort(), "consent", "consent_vault");
-        EmbeddedPostgres pg = EmbeddedPostgres.start(settings);
+        PostgresCluster.Settings settings = new PostgresCluster.Settings(dir.resolve("data"),
+                PostgresCluster.freePort(), "consent", "consent_vault");
+        PostgresCluster pg = PostgresCluster.start(settings);
         try {
             try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "consent", pg.password())) {
                 c.createStatement().execute("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");

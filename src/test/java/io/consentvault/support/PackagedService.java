@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import io.consentvault.platform.embedded.EmbeddedPostgres;
+import io.consentvault.platform.embedded.PostgresCluster;
 
 /**
  * The packaged service ({@code java -jar target/quarkus-app/quarkus-run.jar}) started as its own process on the test
@@ -30,7 +30,7 @@ public final class PackagedService implements AutoCloseable {
     }
 
     public static PackagedService start(String name, Map<String, String> extraEnv) throws IOException {
-        EmbeddedPostgres pg = TestDatabase.server();
+        PostgresCluster pg = TestDatabase.server();
         Map<String, String> env = new java.util.HashMap<>();
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl());
         env.put("QUARKUS_DATASOURCE_USERNAME", pg.settings().user());
@@ -49,7 +49,7 @@ public final class PackagedService implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("run with ./mvnw verify: the packaged service is missing");
         }
-        int port = EmbeddedPostgres.freePort();
+        int port = PostgresCluster.freePort();
         Path log = Files.createTempFile("consent-vault-" + name, ".log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -10,7 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 
-import io.consentvault.platform.embedded.EmbeddedPostgres;
+import io.consentvault.platform.embedded.PostgresCluster;
 
 /**
  * The PostgreSQL every test of this JVM talks to: a real server, started once from the machine's binaries (or the
@@ -19,18 +19,18 @@ import io.consentvault.platform.embedded.EmbeddedPostgres;
  */
 public final class TestDatabase {
 
-    private static EmbeddedPostgres server;
+    private static PostgresCluster server;
 
     private TestDatabase() {
     }
 
-    public static synchronized EmbeddedPostgres server() {
+    public static synchronized PostgresCluster server() {
         if (server == null) {
             try {
                 Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "cv-test-pg");
                 dir.toFile().setExecutable(true, false);
-                server = EmbeddedPostgres.start(new EmbeddedPostgres.Settings(dir.resolve("data"),
-                        EmbeddedPostgres.freePort(), "consent", "consent_vault"));
+                server = PostgresCluster.start(new PostgresCluster.Settings(dir.resolve("data"),
+                        PostgresCluster.freePort(), "consent", "consent_vault"));
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close, "test-postgres-stop"));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -41,13 +41,13 @@ public final class TestDatabase {
 
     /** The settings a Quarkus application under test needs to use this server. */
     public static Map<String, String> quarkusConfig() {
-        EmbeddedPostgres pg = server();
+        PostgresCluster pg = server();
         return Map.of("quarkus.datasource.reactive.url", pg.reactiveUrl(), "quarkus.datasource.username",
                 pg.settings().user(), "quarkus.datasource.password", pg.password());
     }
 
     public static Connection connect() throws SQLException {
-        EmbeddedPostgres pg = server();
+        PostgresCluster pg = server();
         return DriverManager.getConnection(pg.jdbcUrl(), pg.settings().user(), pg.password());
     }
 

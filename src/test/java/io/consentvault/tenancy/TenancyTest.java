@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import io.consentvault.platform.embedded.EmbeddedPostgres;
+import io.consentvault.platform.embedded.PostgresCluster;
 import io.consentvault.support.Api;
 import io.consentvault.support.Events;
 import io.consentvault.support.TestDatabase;
@@ -243,7 +243,7 @@ class TenancyTest {
 
     /** The whole database as pg_dump writes it. */
     static String dump() throws Exception {
-        EmbeddedPostgres pg = TestDatabase.server();
+        PostgresCluster pg = TestDatabase.server();
         Path out = Files.createTempFile("cv-dump", ".sql");
         ProcessBuilder builder = new ProcessBuilder(pg.program("pg_dump").toString(), "-h", "127.0.0.1", "-p",
                 Integer.toString(pg.settings().port()), "-U", pg.settings().user(), "-f", out.toString(),

@@ -1,8 +1,6 @@
 package io.consentvault.platform.embedded;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,7 +18,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -28,18 +25,15 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
-import org.tukaani.xz.XZInputStream;
 
 /**
- * A private PostgreSQL server for the embedded default (dev launcher) and for the test suite.
+ * A private PostgreSQL server for the embedded default (dev launcher) and for the test suite: one cluster in one data
+ * directory, created with initdb on first use, started, stopped and restarted.
  * <p>
- * Binaries come from {@code CONSENT_POSTGRES_BIN} (a directory, or {@code shipped}), else from the machine
- * ({@code /usr/lib/postgresql/N/bin}), else from the PostgreSQL distribution shipped through Maven. PostgreSQL refuses to run as root, so when the JVM is root
- * every server command runs as the {@code postgres} system user (or {@code nobody}) through {@code runuser}.
+ * Its programs are found by {@link PostgresBinaries}. PostgreSQL refuses to run as root, so when the JVM is root every
+ * server command runs as the {@code postgres} system user (or {@code nobody}) through {@code runuser}.
  * <p>
  * The server listens on the loopback interface only; its superuser password is random, made at initdb and kept,
  * readable by its owner only, in {@code <data directory>.password}. A server found on the port is reused only when it
@@ -47,11 +41,9 @@ import org.tukaani.xz.XZInputStream;
  * <p>
  * Called from the launcher thread before Quarkus starts, or from a test resource; never from an event loop.
  */
-public final class EmbeddedPostgres implements AutoCloseable {
+public final class PostgresCluster implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class);
-    private static final String SHIPPED_ARCHIVE = "postgres-linux-x86_64.txz";
-    private static final String SHIPPED_VERSION = "15.10.0";
+    private static final Logger LOG = Logger.getLogger(PostgresCluster.class);
 
     /** Where and how to run the server; the superuser's password is the server's own ({@link #password()}). */
     public record Settings(Path dataDir, int port, String user, String database) {
@@ -62,15 +54,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Settings settings;
-    private final Path binDir;
+    private final PostgresBinaries binaries;
     private final Optional<String> runAs;
     private final Path passwordFile;
     private String password;
     private boolean owned;
 
-    private EmbeddedPostgres(Settings settings, Path binDir, Optional<String> runAs) {
+    private PostgresCluster(Settings settings, PostgresBinaries binaries, Optional<String> runAs) {
         this.settings = settings;
-        this.binDir = binDir;
+        this.binaries = binaries;
         this.runAs = runAs;
         this.passwordFile = settings.dataDir().resolveSibling(settings.dataDir().getFileName() + ".password");
     }
@@ -79,9 +71,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * Initialises the cluster on first use and starts it. A server already listening on the port is reused only when
      * it serves this data directory and takes its password; any other makes the start fail.
      */
-    public static EmbeddedPostgres start(Settings settings) {
+    public static PostgresCluster start(Settings settings) {
         Optional<String> runAs = isRoot() ? Optional.of(unprivilegedUser()) : Optional.empty();
-        EmbeddedPostgres pg = new EmbeddedPostgres(settings, locateBinaries(runAs.isPresent()), runAs);
+        PostgresCluster pg = new PostgresCluster(settings, PostgresBinaries.locate(runAs.isPresent()), runAs);
         try {
             pg.initIfNeeded();
             boolean formerPassword = pg.readPassword();
@@ -175,7 +167,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 chown(pwFile);
                 ensureTraversable(dataDir);
             }
-            LOG.infof("initialising embedded PostgreSQL in %s with %s", dataDir, binDir);
+            LOG.infof("initialising embedded PostgreSQL in %s with %s", dataDir, binaries.dir());
             run(List.of(bin("initdb"), "-D", dataDir.toString(), "-U", settings.user(), "--pwfile=" + pwFile,
                     "-E", "UTF8", "--locale=C", "--auth-host=scram-sha-256", "--auth-local=trust"), true);
         } finally {
@@ -325,11 +317,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** A client program of this installation ({@code pg_dump}, {@code psql}, ...). */
     public Path program(String name) {
-        return binDir.resolve(name);
+        return binaries.program(name);
     }
 
     private String bin(String name) {
-        return binDir.resolve(name).toString();
+        return binaries.program(name).toString();
     }
 
     private void run(List<String> command, boolean failOnError) throws IOException {
@@ -396,95 +388,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return lines.anyMatch(l -> l.startsWith("postgres:")) ? "postgres" : "nobody";
         } catch (IOException e) {
             return "nobody";
-        }
-    }
-
-    private static Path locateBinaries(boolean sharedWithOtherUser) {
-        String explicit = System.getProperty("consent.postgres.bin", System.getenv("CONSENT_POSTGRES_BIN"));
-        if ("shipped".equals(explicit)) {
-            return extractShippedDistribution(sharedWithOtherUser);
-        }
-        if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit);
-        }
-        Path system = Path.of("/usr/lib/postgresql");
-        if (Files.isDirectory(system)) {
-            try (Stream<Path> versions = Files.list(system)) {
-                Optional<Path> newest = versions.map(v -> v.resolve("bin"))
-                        .filter(b -> Files.isExecutable(b.resolve("postgres"))
-                                && Files.isExecutable(b.resolve("initdb")))
-                        .max(Comparator.comparingInt(EmbeddedPostgres::majorVersion));
-                if (newest.isPresent()) {
-                    return newest.get();
-                }
-            } catch (IOException e) {
-                LOG.debugf("cannot list %s: %s", system, e.getMessage());
-            }
-        }
-        return extractShippedDistribution(sharedWithOtherUser);
-    }
-
-    private static int majorVersion(Path bin) {
-        try {
-            return Integer.parseInt(bin.getParent().getFileName().toString());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private static Path extractShippedDistribution(boolean sharedWithOtherUser) {
-        Path base = sharedWithOtherUser
-                ? Path.of("/var/cache/consent-vault")
-                : Path.of(System.getProperty("user.home"), ".cache", "consent-vault");
-        Path target = base.resolve("postgres-" + SHIPPED_VERSION);
-        Path marker = target.resolve(".complete");
-        if (Files.exists(marker)) {
-            return target.resolve("bin");
-        }
-        try (InputStream archive = EmbeddedPostgres.class.getClassLoader().getResourceAsStream(SHIPPED_ARCHIVE)) {
-            if (archive == null) {
-                throw new IllegalStateException("no PostgreSQL on this machine and no shipped distribution on the"
-                        + " class path; install PostgreSQL or set CONSENT_POSTGRES_BIN");
-            }
-            LOG.infof("extracting the shipped PostgreSQL %s into %s", SHIPPED_VERSION, target);
-            Files.createDirectories(target);
-            try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                    new XZInputStream(new BufferedInputStream(archive)))) {
-                TarArchiveEntry entry;
-                while ((entry = tar.getNextEntry()) != null) {
-                    Path out = target.resolve(entry.getName()).normalize();
-                    if (!out.startsWith(target)) {
-                        throw new IOException("archive entry escapes the target: " + entry.getName());
-                    }
-                    if (entry.isDirectory()) {
-                        Files.createDirectories(out);
-                    } else if (entry.isSymbolicLink()) {
-                        Files.createDirectories(out.getParent());
-                        Files.deleteIfExists(out);
-                        Files.createSymbolicLink(out, Path.of(entry.getLinkName()));
-                    } else {
-                        Files.createDirectories(out.getParent());
-                        Files.copy(tar, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                        boolean executable = (entry.getMode() & 0100) != 0;
-                        out.toFile().setReadable(true, false);
-                        out.toFile().setExecutable(executable, false);
-                    }
-                }
-            }
-            for (Path p = target; p != null && !p.equals(base.getParent()); p = p.getParent()) {
-                p.toFile().setExecutable(true, false);
-                p.toFile().setReadable(true, false);
-            }
-            try (Stream<Path> all = Files.walk(target)) {
-                all.filter(Files::isDirectory).forEach(d -> {
-                    d.toFile().setExecutable(true, false);
-                    d.toFile().setReadable(true, false);
-                });
-            }
-            Files.createFile(marker);
-            return target.resolve("bin");
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot extract the shipped PostgreSQL: " + e.getMessage(), e);
         }
     }
 }
