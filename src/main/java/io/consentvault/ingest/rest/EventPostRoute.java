@@ -20,6 +20,7 @@ import io.consentvault.platform.http.ProblemMappers;
 import io.consentvault.tenancy.auth.Authenticator;
 import io.consentvault.tenancy.auth.KeyRegistry.KeyInfo;
 import io.consentvault.tenancy.auth.Scope;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -37,12 +38,15 @@ import io.vertx.ext.web.handler.BodyHandler;
  * routes of events are {@link EventResource}'s.
  */
 @ApplicationScoped
+@Scope(Scope.EVENTS_WRITE)
+@RegisterForReflection
 public class EventPostRoute {
 
     static final String PATH = "/v1/consents/events";
 
     private final IngestService service;
     private final Authenticator authenticator;
+    private final String scope = Authenticator.scopeOf(EventPostRoute.class);
     private final ClientAddress clientAddress;
     private final ObjectMapper mapper;
     private final long maxBody;
@@ -72,7 +76,7 @@ public class EventPostRoute {
         try {
             Negotiation.requireJsonBody(request.getHeader("Content-Type"));
             Negotiation.requireJsonAnswer(request.getHeader("Accept"));
-            KeyInfo key = authenticator.key(request, Scope.EVENTS_WRITE);
+            KeyInfo key = authenticator.key(request, scope);
             RequestContext context = EventResource.context(clientAddress, request, request.getHeader("User-Agent"),
                     request.getHeader("Idempotency-Key"));
             Buffer body = rc.body().buffer();

@@ -28,7 +28,7 @@ import io.consentvault.ingest.model.RequestContext;
 import io.consentvault.platform.json.JsonInput;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
-import io.consentvault.tenancy.auth.Caller;
+import io.consentvault.tenancy.auth.OrganizationCheck;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -41,7 +41,6 @@ import io.smallrye.mutiny.Uni;
 public class IngestService {
 
     static final int MAX_ORGANIZATION_ID = 255;
-    static final String WRONG_ORGANIZATION = "is not the organization of this key";
 
     private final Lanes lanes;
     private final ConsentStrings strings;
@@ -74,7 +73,7 @@ public class IngestService {
             JsonNode node = JsonInput.read(body);
             Checked checked = check(node, organizationId);
             if (checked.status() == 403) {
-                throw Caller.forbiddenOrganization(checked.errors().get(0));
+                throw OrganizationCheck.forbidden(checked.errors().get(0));
             }
             if (checked.status() != 0) {
                 throw ProblemException.invalid(checked.errors());
@@ -159,8 +158,8 @@ public class IngestService {
         } catch (ConsentStringDecoder.InvalidConsentString e) {
             return new Checked(400, List.of(FieldError.at("/consent_string", e.getMessage())), null);
         }
-        if (!organizationId.equals(org.textValue())) {
-            return new Checked(403, List.of(FieldError.at("/organization_id", WRONG_ORGANIZATION)), null);
+        if (!OrganizationCheck.allows(organizationId, org.textValue())) {
+            return new Checked(403, List.of(OrganizationCheck.inBody("/organization_id")), null);
         }
         return new Checked(0, List.of(), decoded == null ? null : decoded.decisions());
     }

@@ -1,10 +1,16 @@
 package io.consentvault.platform.http;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.consentvault.platform.problem.Problem;
+import io.consentvault.platform.problem.ProblemException;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -18,12 +24,16 @@ import io.vertx.ext.web.RoutingContext;
 public class BodyLimitFilter {
 
     private final long limit;
-    private final String body;
+    private final ProblemException tooLarge;
+    private final ObjectMapper mapper;
 
-    public BodyLimitFilter(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize limit) {
+    public BodyLimitFilter(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize limit,
+            ObjectMapper mapper) {
         this.limit = limit.asLongValue();
-        this.body = "{\"type\":\"https://consent-vault.dev/problems/body-too-large\",\"title\":\"Content too large\","
-                + "\"status\":413,\"detail\":\"the request body is larger than " + this.limit + " bytes\"}";
+        this.mapper = mapper;
+        this.tooLarge = new ProblemException(
+                Problem.of(413, "Content too large", "the request body is larger than " + this.limit + " bytes"),
+                Map.of(HttpHeaders.CONNECTION.toString(), "close"));
     }
 
     void register(@Observes Router router) {
@@ -33,8 +43,7 @@ public class BodyLimitFilter {
     void limit(RoutingContext rc) {
         String length = rc.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && tooLarge(length)) {
-            rc.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
-                    .putHeader(HttpHeaders.CONNECTION, "close").end(body);
+            ProblemMappers.send(rc.response(), tooLarge, mapper);
             return;
         }
         rc.next();

@@ -25,8 +25,8 @@ import io.consentvault.state.cache.CachedUser;
 import io.consentvault.state.cache.StateCache;
 import io.consentvault.state.repository.StateRepository;
 import io.consentvault.tenancy.auth.Authenticator;
-import io.consentvault.tenancy.auth.Caller;
 import io.consentvault.tenancy.auth.KeyRegistry.KeyInfo;
+import io.consentvault.tenancy.auth.OrganizationCheck;
 import io.consentvault.tenancy.auth.Scope;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -47,12 +47,15 @@ import io.vertx.ext.web.RoutingContext;
  * {@code META-INF/openapi.yaml} describes them. The other user routes are {@link UserResource}'s.
  */
 @ApplicationScoped
+@Scope(Scope.CONSENTS_READ)
+@RegisterForReflection
 public class LatestStateRoutes {
 
     static final String USER = "/v1/consents/users/:user_id";
     static final String PURPOSE = "/v1/consents/users/:user_id/purposes/:purpose_id";
 
     private final Authenticator authenticator;
+    private final String scope = Authenticator.scopeOf(LatestStateRoutes.class);
     private final StateCache cache;
     private final StateRepository states;
     private final ObjectMapper mapper;
@@ -131,14 +134,10 @@ public class LatestStateRoutes {
         HttpServerRequest request = rc.request();
         try {
             Negotiation.requireJsonAnswer(request.getHeader("Accept"));
-            KeyInfo key = authenticator.key(request, Scope.CONSENTS_READ);
-            String organization = query(request, "organization_id");
-            if (organization != null && !organization.equals(key.organizationId())) {
-                throw Caller.forbiddenOrganization(
-                        FieldError.query("organization_id", "is not the organization of this key"));
-            }
+            KeyInfo key = authenticator.key(request, scope);
+            String organization = OrganizationCheck.query(key.organizationId(), query(request, "organization_id"));
             route.accept(rc,
-                    new UserKey(key.organizationId(),
+                    new UserKey(organization,
                             BoundedKey.of(PathIds.get(rc, "user_id", rc.pathParam("user_id")))));
         } catch (RuntimeException e) {
             ProblemMappers.send(rc.response(), e, mapper);

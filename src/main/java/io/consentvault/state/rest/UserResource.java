@@ -28,6 +28,7 @@ import io.consentvault.platform.problem.ProblemException;
 import io.consentvault.state.cache.CachedUser;
 import io.consentvault.state.cache.StateCache;
 import io.consentvault.tenancy.auth.Caller;
+import io.consentvault.tenancy.auth.OrganizationCheck;
 import io.consentvault.tenancy.auth.Scope;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -84,10 +85,7 @@ public class UserResource {
         if (request.userIds().size() > MAX_LOOKUP) {
             throw ProblemException.invalid(List.of(FieldError.at("/user_ids", "at most " + MAX_LOOKUP + " users")));
         }
-        if (request.organizationId() != null && !request.organizationId().equals(caller.organizationId())) {
-            throw Caller
-                    .forbiddenOrganization(FieldError.at("/organization_id", "is not the organization of this key"));
-        }
+        OrganizationCheck.body(caller.organizationId(), request.organizationId(), "/organization_id");
         String org = caller.organization(organizationId);
         List<UserKey> keys = new ArrayList<>();
         Map<String, UserKey> byId = new LinkedHashMap<>();

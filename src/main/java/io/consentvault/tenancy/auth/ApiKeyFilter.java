@@ -31,6 +31,9 @@ public class ApiKeyFilter {
         Scope scope = resource.getResourceMethod() == null
                 ? null
                 : resource.getResourceMethod().getAnnotation(Scope.class);
+        if (scope == null && resource.getResourceMethod() != null) {
+            scope = resource.getResourceClass().getAnnotation(Scope.class);
+        }
         KeyRegistry.KeyInfo key = authenticator.key(request, scope == null ? null : scope.value());
         caller.set(key.organizationId(), key.id());
     }

@@ -37,6 +37,15 @@ public class Authenticator {
         this.adminToken = adminToken.filter(t -> !t.isBlank());
     }
 
+    /** The scope a class of router routes declares with {@link Scope}. */
+    public static String scopeOf(Class<?> routes) {
+        Scope scope = routes.getAnnotation(Scope.class);
+        if (scope == null) {
+            throw new IllegalStateException(routes.getName() + " declares no @Scope");
+        }
+        return scope.value();
+    }
+
     /** The key this request presents, allowed the scope (null: no route scope, always 403). */
     public KeyRegistry.KeyInfo key(HttpServerRequest request, String scope) {
         String presented = bearer(request);

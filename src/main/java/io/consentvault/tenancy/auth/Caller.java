@@ -1,12 +1,6 @@
 package io.consentvault.tenancy.auth;
 
-import java.util.List;
-
 import jakarta.enterprise.context.RequestScoped;
-
-import io.consentvault.platform.problem.FieldError;
-import io.consentvault.platform.problem.Problem;
-import io.consentvault.platform.problem.ProblemException;
 
 /**
  * Who is calling: the organization and key the request was authenticated with (set by {@link ApiKeyFilter} before any
@@ -36,15 +30,6 @@ public class Caller {
 
     /** The caller's organization, checking that a query's {@code organization_id} (when given) names the same one. */
     public String organization(String queryOrganizationId) {
-        if (queryOrganizationId != null && !queryOrganizationId.equals(organizationId())) {
-            throw forbiddenOrganization(FieldError.query("organization_id", "is not the organization of this key"));
-        }
-        return organizationId();
-    }
-
-    public static ProblemException forbiddenOrganization(FieldError error) {
-        return new ProblemException(
-                Problem.of(403, "Forbidden", "the organization_id is not the organization of this key",
-                        List.of(error)));
+        return OrganizationCheck.query(organizationId(), queryOrganizationId);
     }
 }

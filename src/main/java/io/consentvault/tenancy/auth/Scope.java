@@ -6,9 +6,12 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.Set;
 
-/** The scope an API key needs for a resource method. Checked by {@code ApiKeyFilter}. */
+/**
+ * The scope an API key needs: on a REST resource method (or its class), checked by {@code ApiKeyFilter}; on a class of
+ * routes answered on the router, read once by {@link Authenticator#scopeOf} and checked on every request.
+ */
 @Retention(RetentionPolicy.RUNTIME)
-@Target(ElementType.METHOD)
+@Target({ElementType.METHOD, ElementType.TYPE})
 public @interface Scope {
 
     String EVENTS_WRITE = "events:write";
