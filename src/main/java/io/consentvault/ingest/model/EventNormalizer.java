@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.consentvault.core.decision.ConsentRules;
 import io.consentvault.core.event.BoundedKey;
 import io.consentvault.core.event.ConsentEvent;
+import io.consentvault.core.event.EventRules;
 import io.consentvault.core.event.Formats;
 import io.consentvault.core.event.Uuid7;
 
@@ -48,7 +49,7 @@ public final class EventNormalizer {
                 receivedAt,
                 createdAt,
                 time(event, "updated_at"),
-                createdAt != null ? createdAt : receivedAt,
+                EventRules.eventTime(createdAt, receivedAt),
                 userId,
                 BoundedKey.of(userId),
                 text(user, "type", clean),
@@ -65,7 +66,7 @@ public final class EventNormalizer {
                 request.userAgent(),
                 request.idempotencyKey(),
                 payload,
-                ConsentRules.overlay(fromString, ConsentRules.of(items)));
+                EventRules.decisions(fromString, items));
     }
 
     /**
