@@ -21,6 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The packaged service (java -jar target/quarkus-app/quarkus-run.jar, configured only by environment variables) is
  * stopped in the middle of a burst, by SIGTERM and by SIGKILL: every event it acknowledged is stored.
+ * <p>
+ * Not a {@code @QuarkusIntegrationTest}: the test sends the signal itself, at a moment of its choosing, and waits for
+ * the process to exit. The artifact such a test runs on is Quarkus's process, stopped only by Quarkus, once the tests
+ * that share it are done.
  */
 class ShutdownIT {
 

@@ -40,6 +40,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The quick start as a user runs it (the packaged service with {@code CONSENT_EMBEDDED_POSTGRES=true}), reset the
  * natural way: stop it, delete the data directory, start again. The printed key works before and after; stopping the
  * service stops its PostgreSQL, but only once the service is done with it; the admin token is not printed.
+ * <p>
+ * Not a {@code @QuarkusIntegrationTest}: it sends the service SIGTERM with a request in flight, watches it exit, and
+ * starts it again on a deleted data directory. The artifact such a test runs on is Quarkus's process, started once
+ * and stopped only by Quarkus.
  */
 class QuickStartResetIT {
 

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The embedded default on a machine without PostgreSQL: the distribution shipped through Maven is unpacked, a cluster
  * is created, started (as an unprivileged user when we are root), answers SQL, and keeps its data across a restart.
+ * Runs no service: an IT because it unpacks and starts a whole PostgreSQL, too slow for the unit tier.
  */
 class ShippedPostgresIT {
 

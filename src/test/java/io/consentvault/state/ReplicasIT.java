@@ -19,6 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two packaged replicas on one database: a value cached by the second follows a write made on the first, also after
  * the second's listening connection was cut.
+ * <p>
+ * Not a {@code @QuarkusIntegrationTest}: it needs two processes of the service at once, and Quarkus launches one
+ * artifact at a time.
  */
 class ReplicasIT {
 

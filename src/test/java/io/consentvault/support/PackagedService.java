@@ -1,10 +1,6 @@
 package io.consentvault.support;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,18 +10,18 @@ import io.consentvault.platform.embedded.PostgresCluster;
 
 /**
  * The packaged service ({@code java -jar target/quarkus-app/quarkus-run.jar}) started as its own process on the test
- * database, configured only by environment variables, as an SRE would run it.
+ * database, configured only by environment variables, as an SRE would run it. Only for the tests that must hold the
+ * process itself: signal it, run two at once, or start it with no database configured. A test that only talks to the
+ * service is a {@code @QuarkusIntegrationTest} (see {@link PackagedOnTestDatabase}), which also runs on a native build.
  */
-public final class PackagedService implements AutoCloseable {
+public final class PackagedService extends ServiceClient implements AutoCloseable {
 
     public final Process process;
-    public final String base;
     public final Path log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private PackagedService(Process process, String base, Path log) {
+        super(base);
         this.process = process;
-        this.base = base;
         this.log = log;
     }
 
@@ -73,60 +69,6 @@ public final class PackagedService implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
-    }
-
-    /** Creates the organization (if needed) and a key with these scopes, through this service's admin API. */
-    public String newKey(String org, java.util.List<String> scopes) {
-        send("POST", "/v1/admin/organizations", "{\"id\": \"" + org + "\", \"name\": \"" + org + "\"}",
-                Api.ADMIN_TOKEN);
-        Answer created = send("POST", "/v1/admin/organizations/" + org + "/keys",
-                "{\"name\": \"test\", \"scopes\": [\"" + String.join("\", \"", scopes) + "\"]}", Api.ADMIN_TOKEN);
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("no key: " + created);
-        }
-        int start = created.body().indexOf("\"key\":\"") + 7;
-        return created.body().substring(start, created.body().indexOf('"', start));
-    }
-
-    /** The status of a GET, or -1 when the service does not answer. */
-    public int status(String path) {
-        return get(path).statusCode;
-    }
-
-    public Answer get(String path) {
-        return send("GET", path, null, null);
-    }
-
-    public Answer get(String path, String key) {
-        return send("GET", path, null, key);
-    }
-
-    public Answer post(String path, String key, String json) {
-        return send("POST", path, json, key);
-    }
-
-    public Answer send(String method, String path, String json, String token) {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).method(method,
-                    json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-            if (json != null) {
-                request.header("Content-Type", "application/json");
-            }
-            if (token != null) {
-                request.header("Authorization", "Bearer " + token);
-            }
-            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.body());
-        } catch (IOException e) {
-            return new Answer(-1, null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer(-1, null);
-        }
-    }
-
-    /** An HTTP answer. */
-    public record Answer(int statusCode, String body) {
     }
 
     @Override
