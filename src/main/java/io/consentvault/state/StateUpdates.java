@@ -34,7 +34,7 @@ public interface StateUpdates {
     Future<Map<UserKey, ConsentState>> writeGuarded(SqlConnection conn, BatchMerge.Merged merged);
 
     /** Merges the stored events under row locks, writes and announces the states that changed. */
-    Future<Map<UserKey, ConsentState>> applyLocked(SqlConnection conn, List<ConsentEvent> stored);
+    Future<BatchMerge.Merged> applyLocked(SqlConnection conn, List<ConsentEvent> stored);
 
     /** The transaction that wrote these states committed: this replica serves them from now on. */
     void committed(Map<UserKey, ConsentState> states);

@@ -62,7 +62,7 @@ class StateRevisionTest {
         try {
             String body = body(org, user, action, at);
             return EventNormalizer.normalize(JSON.readTree(body), body,
-                    new RequestContext(Instant.now(), "203.0.113.9", "test", null), null, null);
+                    new RequestContext(Instant.now(), "203.0.113.9", "test", null, null), null, null);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -71,7 +71,7 @@ class PartitionsTest {
         Instant farFuture = Instant.parse("2071-05-10T12:00:00Z");
         var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Events.event(org, "u"));
         var event = EventNormalizer.normalize(node, node.toString(),
-                new RequestContext(farFuture, "203.0.113.9", "test", null), null, null);
+                new RequestContext(farFuture, "203.0.113.9", "test", null, null), null, null);
         writer.write(List.of(event), false).toCompletionStage().toCompletableFuture().get();
         assertEquals("events_default", TestDatabase
                 .text("SELECT tableoid::regclass::text FROM events WHERE organization_id = ?", org));

@@ -26,6 +26,28 @@ public final class ConsentMerge {
     public record EventFacts(Source source, ConsentRules.Decisions decisions, String country, String tcfcs) {
     }
 
+    /**
+     * What a decision from {@code source} on a purpose (or, without one, a vendor) does to {@code state}, for the
+     * vault: {@code superseded} when the flag already holds a decision from a later event (no effect), else
+     * {@code granted} (true, from false or unknown), {@code renewed} (true again), {@code withdrawn} (false, from true)
+     * or {@code refused} (false, from false or unknown); null for no decision.
+     */
+    public static String change(ConsentState state, Source source, String purpose, String vendor,
+            boolean legitimateInterest, Boolean decision) {
+        if (decision == null || (purpose == null && vendor == null)) {
+            return null;
+        }
+        Decision held = (purpose != null ? state.purposes().get(purpose) : state.vendors().get(vendor));
+        Flag<Boolean> flag = held == null
+                ? Flag.none()
+                : legitimateInterest ? held.legitimateInterest() : held.consent();
+        if (flag.known() && source.compareTo(flag.source()) < 0) {
+            return "superseded";
+        }
+        boolean wasTrue = Boolean.TRUE.equals(flag.value());
+        return decision ? (wasTrue ? "renewed" : "granted") : (wasTrue ? "withdrawn" : "refused");
+    }
+
     /** The state after {@code event}; the same instance when nothing changed. */
     public static ConsentState apply(ConsentState state, EventFacts event) {
         Source source = event.source();

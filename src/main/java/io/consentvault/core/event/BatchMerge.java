@@ -1,6 +1,7 @@
 package io.consentvault.core.event;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,9 @@ import io.consentvault.core.decision.ConsentState;
 
 /**
  * A batch of stored events folded into its users' states: grouped per user in key order (the order row locks are
- * taken in), each user's events applied in arrival order through {@link ConsentMerge}, and every changed state given
- * its next revision. Pure: the caller reads the states it starts from and writes the result. Stateless.
+ * taken in), each user's events applied in arrival order through {@link ConsentMerge}, every changed state given its
+ * next revision, and what each item of each event did to its user's state ({@link ConsentMerge#change}), for the
+ * vault. Pure: the caller reads the states it starts from and writes the result. Stateless.
  */
 public final class BatchMerge {
 
@@ -20,11 +22,12 @@ public final class BatchMerge {
     }
 
     /**
-     * A batch merged onto the states it started from: every user's state before (null: no row) and after, and the
-     * states that changed, to be published once the transaction commits.
+     * A batch merged onto the states it started from: every user's state before (null: no row) and after, the states
+     * that changed, to be published once the transaction commits, and per event the change of each of its items (by
+     * identity; an event of no user has none).
      */
     public record Merged(Map<UserKey, ConsentState> before, Map<UserKey, ConsentState> after,
-            Map<UserKey, ConsentState> changed) {
+            Map<UserKey, ConsentState> changed, Map<ConsentEvent, String[]> changes) {
     }
 
     /** The users of these events, in key order, each with their events in the order given. */
@@ -46,11 +49,16 @@ public final class BatchMerge {
     public static Merged merge(List<ConsentEvent> stored, Map<UserKey, ConsentState> bases, long firstRevision) {
         Map<UserKey, ConsentState> after = new LinkedHashMap<>();
         Map<UserKey, ConsentState> changed = new LinkedHashMap<>();
+        Map<ConsentEvent, String[]> changes = new IdentityHashMap<>();
         byUser(stored).forEach((key, events) -> {
             ConsentState base = bases.get(key);
-            ConsentState state = apply(base != null
+            ConsentState state = base != null
                     ? base
-                    : ConsentState.empty(events.get(0).userId(), events.get(0).userType()), events);
+                    : ConsentState.empty(events.get(0).userId(), events.get(0).userType());
+            for (ConsentEvent e : events) {
+                changes.put(e, changes(state, e));
+                state = ConsentMerge.apply(state, EventRules.facts(e));
+            }
             if (state != base) {
                 if (base == null && firstRevision <= 0) {
                     throw new IllegalArgumentException("a new row needs a first revision");
@@ -60,14 +68,40 @@ public final class BatchMerge {
             }
             after.put(key, state);
         });
-        return new Merged(bases, after, changed);
+        return new Merged(bases, after, changed, changes);
     }
 
-    /** One user's state after these events, in the order given; the same instance when none changed it. */
-    public static ConsentState apply(ConsentState state, List<ConsentEvent> events) {
-        for (ConsentEvent e : events) {
-            state = ConsentMerge.apply(state, EventRules.facts(e));
+    /**
+     * What each item of {@code e} does to {@code state}: its change, or {@code superseded} when a later item of the
+     * same event decides the same flag of the same purpose (or vendor), since the later one wins.
+     */
+    static String[] changes(ConsentState state, ConsentEvent e) {
+        List<EventItem> items = e.eventItems();
+        String[] out = new String[items.size()];
+        ConsentState.Source source = new ConsentState.Source(e.eventTime(), e.receivedAt(), e.id());
+        for (int i = 0; i < out.length; i++) {
+            EventItem item = items.get(i);
+            out[i] = overridden(items, i)
+                    ? "superseded"
+                    : ConsentMerge.change(state, source, item.purpose(), item.vendor(), item.legitimateInterest(),
+                            item.decision());
         }
-        return state;
+        return out;
+    }
+
+    private static boolean overridden(List<EventItem> items, int i) {
+        EventItem item = items.get(i);
+        if (item.decision() == null || item.target() == null) {
+            return false;
+        }
+        for (int j = i + 1; j < items.size(); j++) {
+            EventItem later = items.get(j);
+            if (later.decision() != null && item.target().equals(later.target())
+                    && item.legitimateInterest() == later.legitimateInterest()
+                    && (item.purpose() != null) == (later.purpose() != null)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,6 +1,7 @@
 package io.consentvault.core.event;
 
 import java.time.Instant;
+import java.util.List;
 
 import io.consentvault.core.decision.ConsentRules;
 
@@ -12,7 +13,9 @@ import io.consentvault.core.decision.ConsentRules;
  * @param eventTime {@code createdAt} when the client gave it, else {@code receivedAt}: the time the state merge uses
  * @param items the {@code events[]} decisions as JSON text
  * @param payload the request body of this event, as received
- * @param decisions what the items decide, for the state merge
+ * @param decisions what the items (over the decoded consent string) decide, for the state merge
+ * @param apiKeyId the key that sent the event
+ * @param eventItems the items of {@code events[]}, one vault record each
  */
 public record ConsentEvent(
         String organizationId,
@@ -39,10 +42,14 @@ public record ConsentEvent(
         String userAgent,
         String idempotencyKey,
         String payload,
-        ConsentRules.Decisions decisions) {
+        ConsentRules.Decisions decisions,
+        String apiKeyId,
+        List<EventItem> eventItems) {
 
     /** Heap of a queued event's own fields beyond its texts: the record, instants, request context. */
     private static final int OVERHEAD = 640;
+    /** What one item costs while queued, parsed for its vault record. */
+    private static final int PER_ITEM = 120;
     /** What one decision costs once merged into a user's state (see the state cache's weigher). */
     private static final int PER_DECISION = 160;
 
@@ -54,7 +61,8 @@ public record ConsentEvent(
         long texts = length(payload) + length(items) + length(consentString) + length(userId) + length(id)
                 + length(userAgent) + length(sourceUrl);
         int decided = decisions == null ? 0 : decisions.purposes().size() + decisions.vendors().size();
-        return OVERHEAD + 2 * texts + (long) PER_DECISION * decided;
+        return OVERHEAD + 2 * texts + (long) PER_DECISION * decided
+                + (long) PER_ITEM * (eventItems == null ? 0 : eventItems.size());
     }
 
     private static long length(String s) {

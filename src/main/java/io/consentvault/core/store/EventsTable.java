@@ -18,31 +18,32 @@ import io.vertx.sqlclient.Tuple;
 public final class EventsTable {
 
     /**
-     * A batch as a relation {@code input}, from the 24 arrays of {@link #arrays} (one plan for every batch size):
+     * A batch as a relation {@code input}, from the 25 arrays of {@link #arrays} (one plan for every batch size):
      * every written column, and {@code dedup_key}, the idempotency key the batch claims in {@code event_keys}.
      */
     public static final String INPUT = """
             unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
                    $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::text[],
                    $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[],
-                   $20::text[], $21::text[], $22::text[], $23::text[], $24::text[])
+                   $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[])
               AS t(organization_id, id, event_key, dedup_key, received_at, created_at, updated_at, event_time,
                    user_id, user_key, user_type, country, region, regulation, notice_id, consent_string,
-                   source_type, sdk_version, source_url, items, client_ip, user_agent, idempotency_key, payload)
+                   source_type, sdk_version, source_url, items, client_ip, user_agent, idempotency_key, payload,
+                   api_key_id)
             """;
 
     /** The written columns, in the order of {@link #VALUES}. */
     public static final String WRITTEN = """
             organization_id, event_key, received_at, id, user_key, user_id, user_type, created_at, updated_at,
             event_time, country, region, regulation, notice_id, consent_string, source_type, sdk_version, source_url,
-            items, client_ip, user_agent, idempotency_key, payload""";
+            items, client_ip, user_agent, idempotency_key, payload, api_key_id""";
 
     /** The values of {@link #WRITTEN} from a row {@code i} of {@link #INPUT}. */
     public static final String VALUES = """
             i.organization_id, i.event_key, i.received_at, i.id, i.user_key, i.user_id, i.user_type, i.created_at,
             i.updated_at, i.event_time, i.country, i.region, i.regulation, i.notice_id, i.consent_string,
             i.source_type, i.sdk_version, i.source_url, i.items::jsonb, i.client_ip, i.user_agent,
-            i.idempotency_key, i.payload""";
+            i.idempotency_key, i.payload, i.api_key_id""";
 
     /** The columns {@link #read} maps, in its order. */
     public static final String COLUMNS = """
@@ -65,7 +66,8 @@ public final class EventsTable {
         String[] userId = new String[n], userKey = new String[n], userType = new String[n], country = new String[n],
                 region = new String[n], regulation = new String[n], notice = new String[n], consent = new String[n],
                 sourceType = new String[n], sdk = new String[n], url = new String[n], items = new String[n],
-                ip = new String[n], ua = new String[n], idem = new String[n], payload = new String[n];
+                ip = new String[n], ua = new String[n], idem = new String[n], payload = new String[n],
+                key = new String[n];
         for (int i = 0; i < n; i++) {
             ConsentEvent e = rows.get(i);
             org[i] = e.organizationId();
@@ -92,10 +94,11 @@ public final class EventsTable {
             ua[i] = e.userAgent();
             idem[i] = e.idempotencyKey();
             payload[i] = e.payload();
+            key[i] = e.apiKeyId();
         }
         return Tuple.from(new Object[]{org, id, eventKey, dedup, received, created, updated, eventTime, userId,
                 userKey, userType, country, region, regulation, notice, consent, sourceType, sdk, url, items, ip, ua,
-                idem, payload});
+                idem, payload, key});
     }
 
     /** A row of {@link #COLUMNS} (or {@link #COLUMNS_WITHOUT_PAYLOAD}). */

@@ -22,7 +22,8 @@ import io.vertx.sqlclient.SqlConnection;
 
 /**
  * The transaction of one batch: its events stored ({@link EventInserts}) once per idempotency key
- * ({@link Idempotency}), then folded into the users' state ({@link StateUpdates}), committed together. Safe to run
+ * ({@link Idempotency}), folded into the users' state ({@link StateUpdates}) and recorded in the vault, one record
+ * per item with what it changed ({@link RecordInserts}), committed together. Safe to run
  * again after an ambiguous commit: rows are keyed by their server-assigned id and receive time, and a key claimed by
  * this very event counts as its own.
  * <p>
@@ -50,7 +51,7 @@ public class EventWriter {
     /**
      * Stores the batch and folds it into the users' state, in one transaction. Usually two round trips: the events
      * (with the states this replica does not hold and, if some user may get a new row, its first revision, read
-     * alongside), then the guarded state upsert, the announcement and the commit, pipelined. When a state turns out to
+     * alongside), then the guarded state upsert, the announcement, the vault records and the commit, pipelined. When a state turns out to
      * have changed under the merge, the batch is written again, on the same connection, with the users' rows locked
      * first.
      * <p>
@@ -93,14 +94,16 @@ public class EventWriter {
                     for (UserKey key : unknown) {
                         bases.putIfAbsent(key, null); // not stored yet: a new row
                     }
-                    Future<Map<UserKey, ConsentState>> state = states.writeGuarded(conn,
-                            BatchMerge.merge(stored.events(), bases, firstRevision.result()));
+                    BatchMerge.Merged merged = BatchMerge.merge(stored.events(), bases, firstRevision.result());
+                    Future<Map<UserKey, ConsentState>> state = states.writeGuarded(conn, merged);
+                    Future<?> records = RecordInserts.insert(conn, stored.events(), merged.changes(), again);
                     Future<?> commit = conn.query("COMMIT").execute();
-                    return Future.all(state, commit)
+                    return Future.all(state, records, commit)
                             .transform(ar -> ar.succeeded()
                                     ? Future.succeededFuture(new Written(b.answer(stored.earlier()), state.result()))
-                                    : Future.failedFuture(
-                                            afterCommitSent(state.failed() ? state.cause() : ar.cause())));
+                                    : Future.failedFuture(afterCommitSent(state.failed()
+                                            ? state.cause()
+                                            : records.failed() ? records.cause() : ar.cause())));
                 });
     }
 
@@ -110,7 +113,8 @@ public class EventWriter {
         return endOnFailure(conn, Future.all(begin, inserted)
                 .compose(done -> b.stored(conn, inserted.result()))
                 .compose(stored -> states.applyLocked(conn, stored.events())
-                        .map(changed -> new Written(b.answer(stored.earlier()), changed))))
+                        .compose(merged -> RecordInserts.insert(conn, stored.events(), merged.changes(), again)
+                                .map(done -> new Written(b.answer(stored.earlier()), merged.changed())))))
                 .compose(written -> conn.query("COMMIT").execute().map(written)
                         .recover(failure -> Future.failedFuture(afterCommitSent(failure))));
     }

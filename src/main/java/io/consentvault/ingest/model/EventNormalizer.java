@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.consentvault.core.decision.ConsentRules;
 import io.consentvault.core.event.BoundedKey;
 import io.consentvault.core.event.ConsentEvent;
+import io.consentvault.core.event.EventItem;
 import io.consentvault.core.event.EventRules;
 import io.consentvault.core.event.Formats;
 import io.consentvault.core.event.Uuid7;
@@ -66,7 +67,9 @@ public final class EventNormalizer {
                 request.userAgent(),
                 request.idempotencyKey(),
                 payload,
-                EventRules.decisions(fromString, items));
+                EventRules.decisions(fromString, items),
+                request.apiKeyId(),
+                EventItem.of(items));
     }
 
     /**

@@ -78,7 +78,7 @@ public class EventPostRoute {
             Negotiation.requireJsonAnswer(request.getHeader("Accept"));
             KeyInfo key = authenticator.key(request, scope);
             RequestContext context = EventResource.context(clientAddress, request, request.getHeader("User-Agent"),
-                    request.getHeader("Idempotency-Key"));
+                    request.getHeader("Idempotency-Key"), key.id());
             Buffer body = rc.body().buffer();
             service.ingestOne(body == null ? new byte[0] : body.getBytes(), context, key.organizationId())
                     .subscribe().with(result -> answer(rc, result),

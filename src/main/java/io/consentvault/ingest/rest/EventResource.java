@@ -76,7 +76,7 @@ public class EventResource {
     public Uni<BatchOutcome> batch(byte[] body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @HeaderParam(HttpHeaders.USER_AGENT) String userAgent, HttpServerRequest request) {
-        RequestContext context = context(clientAddress, request, userAgent, idempotencyKey);
+        RequestContext context = context(clientAddress, request, userAgent, idempotencyKey, caller.keyId());
         boolean lines = contentType != null && contentType.toLowerCase().startsWith(NDJSON);
         if (lines) {
             service.checkBatchSize(JsonInput.countLines(body));
@@ -99,14 +99,18 @@ public class EventResource {
                 .orElseThrow(() -> ProblemException.notFound("no event with this id")));
     }
 
-    /** The request's receive time, client address, user agent and idempotency key (400 for a key out of bounds). */
+    /**
+     * The request's receive time, client address, user agent, idempotency key (400 for a key out of bounds) and the
+     * key that sent it.
+     */
     static RequestContext context(ClientAddress clientAddress, HttpServerRequest request, String userAgent,
-            String idempotencyKey) {
+            String idempotencyKey, String apiKeyId) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
             throw ProblemException.invalid(List.of(FieldError.header("Idempotency-Key",
                     "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters")));
         }
-        return new RequestContext(IngestService.now(), clientAddress.stored(request), userAgent, idempotencyKey);
+        return new RequestContext(IngestService.now(), clientAddress.stored(request), userAgent, idempotencyKey,
+                apiKeyId);
     }
 
     static String encode(String id) {

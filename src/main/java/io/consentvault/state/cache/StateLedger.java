@@ -61,7 +61,7 @@ public class StateLedger implements StateUpdates {
     }
 
     @Override
-    public Future<Map<UserKey, ConsentState>> applyLocked(SqlConnection conn, List<ConsentEvent> stored) {
+    public Future<BatchMerge.Merged> applyLocked(SqlConnection conn, List<ConsentEvent> stored) {
         return writer.apply(conn, stored);
     }
 

@@ -3,7 +3,7 @@ package io.consentvault.state.repository;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -159,10 +159,10 @@ public class StateWriter {
      * Applies the newly stored events (in arrival order) under row locks and answers the states that changed, to be
      * published once the transaction commits.
      */
-    public Future<Map<UserKey, ConsentState>> apply(SqlConnection conn, List<ConsentEvent> stored) {
+    public Future<BatchMerge.Merged> apply(SqlConnection conn, List<ConsentEvent> stored) {
         Map<UserKey, List<ConsentEvent>> byUser = BatchMerge.byUser(stored);
         if (byUser.isEmpty()) {
-            return Future.succeededFuture(Map.of());
+            return Future.succeededFuture(BatchMerge.merge(stored, Map.of(), 0));
         }
         int n = byUser.size();
         String[] orgs = new String[n], keys = new String[n], ids = new String[n], types = new String[n];
@@ -176,16 +176,15 @@ public class StateWriter {
         }
         return conn.preparedQuery(LOCK).execute(Tuple.of(orgs, keys, ids, types))
                 .compose(rows -> {
-                    Map<UserKey, ConsentState> changed = new LinkedHashMap<>();
+                    // every user has a row now (created if missing): each merge starts from the row as locked
+                    Map<UserKey, ConsentState> locked = new HashMap<>();
                     for (Row r : rows) {
-                        UserKey key = StateTable.key(r);
-                        ConsentState before = StateTable.state(r);
-                        ConsentState after = BatchMerge.apply(before, byUser.get(key));
-                        if (after != before) {
-                            changed.put(key, after.withRevision(before.revision() + 1));
-                        }
+                        locked.put(StateTable.key(r), StateTable.state(r));
                     }
-                    return changed.isEmpty() ? Future.succeededFuture(changed) : write(conn, changed);
+                    BatchMerge.Merged merged = BatchMerge.merge(stored, locked, 0);
+                    return merged.changed().isEmpty()
+                            ? Future.succeededFuture(merged)
+                            : write(conn, merged.changed()).map(merged);
                 });
     }
 

@@ -69,7 +69,7 @@ class CacheOrderingTest {
                     + key.userKey() + "\"}, \"created_at\": \"" + T1.plusSeconds(60L * minutes)
                     + "\", \"events\": [{\"action\": \"" + action + "\", \"purpose\": \"ads\"}]}";
             ConsentEvent event = EventNormalizer.normalize(JSON.readTree(body), body,
-                    new RequestContext(Instant.now(), "203.0.113.9", "test", null), null, null);
+                    new RequestContext(Instant.now(), "203.0.113.9", "test", null, null), null, null);
             Map<UserKey, ConsentState> bases = new HashMap<>();
             bases.put(key, state);
             long first = state != null

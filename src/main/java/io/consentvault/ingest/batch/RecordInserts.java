@@ -1,0 +1,35 @@
+package io.consentvault.ingest.batch;
+
+import java.util.List;
+import java.util.Map;
+
+import io.consentvault.core.event.ConsentEvent;
+import io.consentvault.core.store.RecordsTable;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+
+/**
+ * The vault records of a batch's stored events into {@code consent_records}, one statement for the whole batch, in the
+ * batch's transaction: an acknowledged event is searchable at once.
+ */
+public final class RecordInserts {
+
+    /** First attempt: none of these records can exist yet. */
+    public static final String INSERT = "INSERT INTO consent_records (" + RecordsTable.WRITTEN + ") SELECT * FROM "
+            + RecordsTable.INPUT;
+
+    /** After an ambiguous failure: the records an earlier attempt committed stay as they were. */
+    public static final String INSERT_AGAIN = INSERT + " ON CONFLICT DO NOTHING";
+
+    private RecordInserts() {
+    }
+
+    /** Inserts the records of these events, with the change of each item; nothing to do for events without items. */
+    static Future<?> insert(SqlConnection conn, List<ConsentEvent> stored, Map<ConsentEvent, String[]> changes,
+            boolean again) {
+        if (RecordsTable.count(stored) == 0) {
+            return Future.succeededFuture();
+        }
+        return conn.preparedQuery(again ? INSERT_AGAIN : INSERT).execute(RecordsTable.arrays(stored, changes));
+    }
+}

@@ -1,0 +1,88 @@
+-- The consent vault: one record per item of events[] of every stored event, written in the event's transaction.
+-- Range-partitioned by the event's receive time like events, month for month, so that retention drops a month of
+-- records with its events and the default-partition move moves them together. Strings compare by code point
+-- (COLLATE "C") on any PostgreSQL, whatever the database's collation.
+--
+-- Reads are bounded by organization and ordered by (created_at, event_id, event_index), usually in a time range:
+-- consent_records_time_idx serves every first page as an index range scan per partition, merged in created_at order
+-- (ties, rare, sorted by event_id and index as they come) and stopped at the limit; consent_records_user_idx does the
+-- same within one user, and finds a user's records for erasure. Other filters are checked on the rows the scan meets.
+-- No index holds a client's text whole (an event or user id may be thousands of characters): user_key is bounded.
+ALTER TABLE events ADD COLUMN api_key_id text;
+
+CREATE TABLE consent_records (
+    organization_id      text COLLATE "C" NOT NULL,
+    -- the event's primary key (events: organization_id, event_key, received_at) and the item's index in events[]
+    event_key            text        NOT NULL,
+    received_at          timestamptz NOT NULL,
+    event_index          integer     NOT NULL,
+    -- the record's opaque id: the event's receive time, the index and the event key (see RecordId)
+    id                   text COLLATE "C" NOT NULL,
+    event_id             text COLLATE "C" NOT NULL,
+    -- the event's created_at, else its receive time
+    created_at           timestamptz NOT NULL,
+    user_key             text,
+    user_id              text COLLATE "C",
+    organization_user_id text COLLATE "C",
+    action               text COLLATE "C",
+    purpose              text COLLATE "C",
+    vendor               text COLLATE "C",
+    legal_basis          text COLLATE "C",
+    value                boolean,
+    decision             boolean,
+    change               text COLLATE "C",
+    regulation           text COLLATE "C",
+    notice_id            text COLLATE "C",
+    country              text COLLATE "C",
+    region               text COLLATE "C",
+    source_type          text COLLATE "C",
+    sdk_version          text COLLATE "C",
+    api_key_id           text COLLATE "C",
+    PRIMARY KEY (organization_id, event_key, received_at, event_index)
+) PARTITION BY RANGE (received_at);
+
+CREATE INDEX consent_records_time_idx ON consent_records (organization_id, created_at);
+CREATE INDEX consent_records_user_idx ON consent_records (organization_id, user_key, created_at);
+
+CREATE TABLE consent_records_default PARTITION OF consent_records DEFAULT;
+
+-- A month of records for every month of events already prepared.
+DO $$
+DECLARE
+    p record;
+BEGIN
+    FOR p IN
+        SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'events'::regclass AND c.relname LIKE 'events\_p%'
+    LOOP
+        EXECUTE format('CREATE TABLE %I PARTITION OF consent_records %s',
+                       'consent_records_p' || substr(p.name, length('events_p') + 1), p.bound);
+    END LOOP;
+END $$;
+
+-- Records of the events stored before the vault: their fields as sent and what they decide; what they did to the
+-- state when stored (change) was not recorded then, and stays null.
+INSERT INTO consent_records (organization_id, event_key, received_at, event_index, id, event_id, created_at, user_key,
+                             user_id, organization_user_id, action, purpose, vendor, legal_basis, value, decision,
+                             regulation, notice_id, country, region, source_type, sdk_version)
+SELECT e.organization_id, e.event_key, e.received_at, (item.n - 1)::integer,
+       translate(encode(convert_to(
+           ((extract(epoch FROM e.received_at) * 1000000)::bigint)::text || '.' || (item.n - 1) || '.' || e.event_key,
+           'UTF8'), 'base64'), E'+/=\n', '-_'),
+       e.id, e.event_time, e.user_key, e.user_id,
+       CASE WHEN e.user_type = 'didomi' THEN NULL ELSE e.user_id END,
+       CASE WHEN jsonb_typeof(item.v->'action') = 'string' THEN item.v->>'action' END,
+       CASE WHEN jsonb_typeof(item.v->'purpose') = 'string' THEN item.v->>'purpose' END,
+       CASE WHEN jsonb_typeof(item.v->'vendor') = 'string' THEN item.v->>'vendor' END,
+       CASE WHEN jsonb_typeof(item.v->'legal_basis') = 'string' THEN item.v->>'legal_basis' END,
+       CASE WHEN jsonb_typeof(item.v->'value') = 'boolean' THEN (item.v->>'value')::boolean END,
+       CASE
+           WHEN jsonb_typeof(item.v->'value') = 'boolean' THEN (item.v->>'value')::boolean
+           WHEN item.v->>'action' IN ('consent.given', 'preferences.click.agreetoall') THEN true
+           WHEN item.v->>'action' IN ('consent.refused', 'preferences.click.disagreetoall') THEN false
+       END,
+       e.regulation, e.notice_id, e.country, e.region, e.source_type, e.sdk_version
+FROM events e
+CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(e.items) = 'array' THEN e.items ELSE '[]' END)
+    WITH ORDINALITY AS item(v, n);
