@@ -86,3 +86,10 @@ SELECT e.organization_id, e.event_key, e.received_at, (item.n - 1)::integer,
 FROM events e
 CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(e.items) = 'array' THEN e.items ELSE '[]' END)
     WITH ORDINALITY AS item(v, n);
+
+-- The key that signs the vault's cursors, shared by every replica (a cursor works on any of them) and never sent.
+CREATE TABLE vault_cursor_keys (
+    id     integer PRIMARY KEY,
+    secret text    NOT NULL
+);
+INSERT INTO vault_cursor_keys VALUES (1, replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''));

@@ -1,0 +1,164 @@
+package io.consentvault.vault.repository;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.consentvault.core.event.BoundedKey;
+import io.consentvault.core.store.RecordsTable;
+import io.consentvault.vault.query.Field;
+import io.consentvault.vault.query.RecordFilter;
+import io.consentvault.vault.query.SqlFragment;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Reads the vault's records. Every statement is built from a {@link RecordFilter}, so it is bounded by the key's
+ * organization, and runs in a transaction with a statement timeout: no clause can hold the database for long. Pages are
+ * keyset pages over (order time, event id, item index), so a page is an index range scan that stops at its limit.
+ * Non-blocking.
+ */
+@ApplicationScoped
+public class RecordRepository {
+
+    /** How long one vault statement may run. */
+    static final String TIMEOUT = "SET LOCAL statement_timeout = '10s'";
+
+    private final Pool pool;
+
+    public RecordRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Where a page ends: the order time, event id and item index of its last record. */
+    public record Position(Instant time, String eventId, int eventIndex) {
+    }
+
+    /**
+     * One page of records, in the order given ({@code created_at} or {@code received_at}, then event id, then index;
+     * {@code descending} reverses all three), after {@code after} (exclusive) when given, skipping {@code offset}.
+     * Each record holds {@code fields} (null: every field), plus the position it ends a page at.
+     *
+     * @param userIds when not empty, only the records of these users (through the index that leads with the bounded
+     *        user key)
+     */
+    public Uni<List<Row>> page(RecordFilter filter, List<String> userIds, Field order, boolean descending,
+            Position after, int offset, int limit, List<Field> fields) {
+        List<Object> binds = new ArrayList<>();
+        String where = where(filter, userIds, binds);
+        String col = order.column();
+        String cmp = descending ? "<" : ">";
+        String dir = descending ? " DESC" : "";
+        StringBuilder sql = new StringBuilder("SELECT ").append(select(fields))
+                .append(", ").append(col).append(" AS page_time, event_id AS page_event, event_index AS page_index")
+                .append(" FROM consent_records WHERE ").append(where);
+        if (after != null) {
+            int t = binds.size() + 1;
+            binds.add(OffsetDateTime.ofInstant(after.time(), ZoneOffset.UTC));
+            binds.add(after.eventId());
+            binds.add(after.eventIndex());
+            sql.append(" AND ").append(col).append(descending ? " <= $" : " >= $").append(t).append(" AND (")
+                    .append(col).append(", event_id, event_index) ").append(cmp).append(" ($").append(t)
+                    .append(", $").append(t + 1).append(", $").append(t + 2).append(")");
+        }
+        sql.append(" ORDER BY ").append(col).append(dir).append(", event_id").append(dir).append(", event_index")
+                .append(dir);
+        binds.add(limit);
+        sql.append(" LIMIT $").append(binds.size());
+        if (offset > 0) {
+            binds.add(offset);
+            sql.append(" OFFSET $").append(binds.size());
+        }
+        return inTransaction(conn -> conn.preparedQuery(sql.toString()).execute(Tuple.from(binds)).map(rows -> {
+            List<Row> page = new ArrayList<>();
+            rows.forEach(page::add);
+            return page;
+        }));
+    }
+
+    /** How many records match. */
+    public Uni<Long> count(RecordFilter filter, List<String> userIds) {
+        List<Object> binds = new ArrayList<>();
+        String sql = "SELECT count(*) FROM consent_records WHERE " + where(filter, userIds, binds);
+        return inTransaction(conn -> conn.preparedQuery(sql).execute(Tuple.from(binds))
+                .map(rows -> rows.iterator().next().getLong(0)));
+    }
+
+    /** The record under this id in the organization: one primary-key probe into one partition. */
+    public Uni<Optional<Row>> find(String organizationId, String id) {
+        RecordsTable.RecordKey key = RecordsTable.parseId(id);
+        if (key == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        String sql = "SELECT " + RecordsTable.FIELDS + ", event_key FROM consent_records"
+                + " WHERE organization_id = $1 AND event_key = $2 AND received_at = $3 AND event_index = $4";
+        return pool.preparedQuery(sql).execute(Tuple.of(organizationId, key.eventKey(),
+                OffsetDateTime.ofInstant(key.receivedAt(), ZoneOffset.UTC), key.eventIndex())).map(rows -> {
+                    var it = rows.iterator();
+                    return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+                });
+    }
+
+    /** A record as the API shows it: the fields asked for, in their order, under their names. */
+    public static Map<String, Object> fields(Row r, List<Field> fields) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Field f : fields == null ? List.of(Field.values()) : fields) {
+            String c = f.column();
+            out.put(f.fieldName(), switch (f.type()) {
+                case STRING -> r.getString(c);
+                case INTEGER -> r.getInteger(c);
+                case BOOLEAN -> r.getBoolean(c);
+                case INSTANT -> {
+                    OffsetDateTime t = r.getOffsetDateTime(c);
+                    yield t == null ? null : t.toInstant();
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Where the page ends if it ends at this row. */
+    public static Position position(Row r) {
+        return new Position(r.getOffsetDateTime("page_time").toInstant(), r.getString("page_event"),
+                r.getInteger("page_index"));
+    }
+
+    private static String select(List<Field> fields) {
+        if (fields == null) {
+            return RecordsTable.FIELDS;
+        }
+        StringBuilder s = new StringBuilder();
+        for (Field f : fields) {
+            s.append(s.isEmpty() ? "" : ", ").append(f.column());
+        }
+        return s.isEmpty() ? "organization_id" : s.toString();
+    }
+
+    private static String where(RecordFilter filter, List<String> userIds, List<Object> binds) {
+        SqlFragment f = filter.toSql(binds.size() + 1);
+        binds.addAll(f.binds());
+        StringBuilder where = new StringBuilder(f.text());
+        if (userIds != null && !userIds.isEmpty()) {
+            String[] keys = userIds.stream().map(BoundedKey::of).distinct().toArray(String[]::new);
+            binds.add(keys);
+            where.append(" AND user_key = ANY($").append(binds.size()).append("::text[])");
+            binds.add(userIds.toArray(String[]::new));
+            where.append(" AND user_id = ANY($").append(binds.size()).append("::text[])");
+        }
+        return where.toString();
+    }
+
+    private <T> Uni<T> inTransaction(java.util.function.Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(conn -> conn.query(TIMEOUT).execute().chain(() -> work.apply(conn)));
+    }
+}

@@ -1,0 +1,159 @@
+package io.consentvault.vault;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.consentvault.support.Api;
+import io.consentvault.support.Events;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** The vault over HTTP, fed by real events through the real ingest path: records are searchable once acknowledged. */
+@QuarkusTest
+class VaultApiTest {
+
+    static String event(String org, String user, String createdAt, String items) {
+        return "{\"organization_id\": \"" + org + "\", \"user\": {\"id\": \"" + user + "\", \"country\": \"FR\"},"
+                + " \"regulation\": \"gdpr\", \"notice_id\": \"notice-7\", \"source\": {\"type\": \"web\"},"
+                + " \"events\": " + items + ", \"created_at\": \"" + createdAt + "\"}";
+    }
+
+    static String post(String org, String body) {
+        return Api.as(org).contentType(ContentType.JSON).header("User-Agent", "Mozilla/5.0 (test)").body(body)
+                .when().post("/v1/consents/events").then().statusCode(201).extract().path("id");
+    }
+
+    static ExtractableResponse<Response> records(String org, String query) {
+        return Api.as(org).when().get("/v1/vault/records" + query).then().statusCode(200).extract();
+    }
+
+    @Test
+    void everyItemIsARecordWithWhatItChangedTheMomentItIsAcknowledged() {
+        String org = Events.unique("org-vault");
+        String user = "u1";
+        post(org, event(org, user, "2026-11-01T10:00:00Z", "[{\"action\": \"consent.given\", \"purpose\": \"ads\"},"
+                + " {\"action\": \"preference.shown\"}]"));
+        post(org, event(org, user, "2026-11-01T11:00:00Z", "[{\"action\": \"consent.given\", \"purpose\": \"ads\"}]"));
+        post(org, event(org, user, "2026-11-01T12:00:00Z", "[{\"action\": \"consent.refused\", \"purpose\": \"ads\"}]"));
+        // late: older than the decision held, no effect
+        post(org, event(org, user, "2026-11-01T09:00:00Z", "[{\"action\": \"consent.given\", \"purpose\": \"ads\"}]"));
+        post(org, event(org, user, "2026-11-01T13:00:00Z", "[{\"action\": \"consent.refused\", \"purpose\": \"ads\"},"
+                + " {\"value\": true, \"purpose\": \"mail\", \"legal_basis\": \"legitimate_interest\"},"
+                + " {\"value\": false, \"purpose\": \"mail\", \"legal_basis\": \"legitimate_interest\"}]"));
+
+        var page = records(org, "?order=asc");
+        assertEquals(List.of("superseded", "granted", null, "renewed", "withdrawn", "refused", "superseded",
+                "refused"), page.path("records.change"));
+        assertEquals(List.of("consent.given", "consent.given", "preference.shown", "consent.given",
+                "consent.refused", "consent.refused", null, null), page.path("records.action"));
+        assertEquals(List.of(0, 0, 1, 0, 0, 0, 1, 2), page.path("records.event_index"));
+        Map<String, Object> first = page.path("records[1]");
+        assertEquals(org, first.get("organization_id"));
+        assertEquals("u1", first.get("user_id"));
+        assertEquals("u1", first.get("organization_user_id"));
+        assertEquals(true, first.get("decision"));
+        assertNull(first.get("value"));
+        assertEquals("gdpr", first.get("regulation"));
+        assertEquals("notice-7", first.get("notice_id"));
+        assertEquals("FR", first.get("country"));
+        assertEquals("web", first.get("source_type"));
+        assertEquals("2026-11-01T10:00:00Z", first.get("created_at"));
+        assertNotEquals(null, first.get("api_key_id"));
+        assertNull(page.path("next_cursor"));
+        // newest first by default
+        assertEquals("2026-11-01T13:00:00Z", records(org, "").path("records[0].created_at"));
+    }
+
+    @Test
+    void filtersAndAWhereClauseNarrowAndCursorsPage() {
+        String org = Events.unique("org-vault");
+        for (int i = 0; i < 5; i++) {
+            post(org, event(org, "p" + i, "2026-11-0" + (i + 1) + "T10:00:00Z",
+                    "[{\"action\": \"consent.given\", \"purpose\": \"ads\"},"
+                            + " {\"action\": \"consent.refused\", \"purpose\": \"analytics\"}]"));
+        }
+        Api.as(org).when().get("/v1/vault/records?purpose=analytics&change=refused&from=2026-11-02&to=2026-11-04")
+                .then().statusCode(200).body("records.user_id", contains("p2", "p1"));
+        Api.as(org).when().get("/v1/vault/records?user_id=p3&user_id=p4&action=consent.given").then().statusCode(200)
+                .body("records.user_id", contains("p4", "p3"));
+        Api.as(org).queryParam("where", "purpose = 'ads' AND (user_id LIKE 'p_' AND NOT user_id IN (\"p0\", 'p1'))")
+                .when().get("/v1/vault/records").then().statusCode(200).body("records.user_id", contains("p4", "p3",
+                        "p2"));
+
+        String cursor = records(org, "?limit=4").path("next_cursor");
+        Api.as(org).queryParam("limit", 4).queryParam("cursor", cursor).when().get("/v1/vault/records").then()
+                .statusCode(200).body("records", hasSize(4)).body("next_cursor", notNullValue());
+        String second = Api.as(org).queryParam("limit", 4).queryParam("cursor", cursor).when()
+                .get("/v1/vault/records").then().extract().path("next_cursor");
+        Api.as(org).queryParam("limit", 4).queryParam("cursor", second).when().get("/v1/vault/records").then()
+                .statusCode(200).body("records", hasSize(2)).body("next_cursor", nullValue())
+                .body("records.user_id", contains("p0", "p0"));
+        // another query, or an altered cursor, is refused
+        Api.as(org).queryParam("limit", 5).queryParam("cursor", cursor).when().get("/v1/vault/records").then()
+                .statusCode(400).body("errors[0].query", equalTo("cursor"));
+        String altered = cursor.substring(0, 5) + (cursor.charAt(5) == 'A' ? 'B' : 'A') + cursor.substring(6);
+        Api.as(org).queryParam("limit", 4).queryParam("cursor", altered).when().get("/v1/vault/records").then()
+                .statusCode(400).body("errors[0].query", equalTo("cursor"));
+    }
+
+    @Test
+    void aBadClauseIsA400AtItsPosition() {
+        String org = Events.unique("org-vault");
+        Api.as(org).queryParam("where", "purpose = 'ads' AND nope = 1").when().get("/v1/vault/records").then()
+                .statusCode(400).contentType("application/problem+json").body("errors[0].query", equalTo("where"))
+                .body("errors[0].position", equalTo(20));
+        Api.as(org).queryParam("where", "purpose = 'ads'; DROP TABLE events").when().get("/v1/vault/records").then()
+                .statusCode(400).body("errors[0].position", equalTo(15));
+    }
+
+    @Test
+    void anotherOrganizationsRecordsAreNeverReached() {
+        String org = Events.unique("org-vault");
+        String other = Events.unique("org-vault");
+        post(other, event(other, "x", "2026-11-01T10:00:00Z", "[{\"action\": \"consent.given\", \"purpose\": \"a\"}]"));
+        String id = records(other, "").path("records[0].id");
+        Api.as(org).queryParam("where", "organization_id = '" + other + "' OR purpose = 'a'").when()
+                .get("/v1/vault/records").then().statusCode(200).body("records", hasSize(0));
+        Api.as(org).when().get("/v1/vault/records/" + id).then().statusCode(404);
+        Api.as(org).when().get("/v1/vault/records?organization_id=" + other).then().statusCode(403);
+    }
+
+    @Test
+    void aRecordShowsItsProofAndTheKeyThatSentIt() {
+        String org = Events.unique("org-vault");
+        String eventId = post(org, event(org, "v", "2026-11-01T10:00:00Z",
+                "[{\"action\": \"consent.given\", \"purpose\": \"ads\"}]"));
+        String id = records(org, "").path("records[0].id");
+        Api.as(org).when().get("/v1/vault/records/" + id).then().statusCode(200)
+                .body("record.id", equalTo(id)).body("record.event_id", equalTo(eventId))
+                .body("event.id", equalTo(eventId)).body("event.user_agent", equalTo("Mozilla/5.0 (test)"))
+                .body("event.payload.user.id", equalTo("v")).body("event.notice_id", equalTo("notice-7"))
+                .body("api_key.id", notNullValue()).body("api_key.name", equalTo("test"))
+                .body("user_agent", notNullValue());
+        Api.as(org).when().get("/v1/vault/records/not-a-record").then().statusCode(404);
+    }
+
+    @Test
+    void erasureTakesTheRecordsAndLeavesAReceipt() {
+        String org = Events.unique("org-vault");
+        post(org, event(org, "gone", "2026-11-01T10:00:00Z", "[{\"action\": \"consent.given\", \"purpose\": \"a\"}]"));
+        post(org, event(org, "kept", "2026-11-01T10:00:00Z", "[{\"action\": \"consent.given\", \"purpose\": \"a\"}]"));
+        Api.as(org).when().delete("/v1/consents/users/gone").then().statusCode(200);
+        Api.as(org).when().get("/v1/vault/records").then().statusCode(200).body("records.user_id", contains("kept"));
+        Api.as(org).when().get("/v1/vault/erasures").then().statusCode(200).body("erasures", hasSize(1))
+                .body("erasures[0].events_removed", equalTo(1)).body("erasures[0].erasure_id", notNullValue());
+    }
+}
