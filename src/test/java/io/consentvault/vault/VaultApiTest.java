@@ -47,18 +47,25 @@ class VaultApiTest {
         post(org, event(org, user, "2026-11-01T10:00:00Z", "[{\"action\": \"consent.given\", \"purpose\": \"ads\"},"
                 + " {\"action\": \"preference.shown\"}]"));
         post(org, event(org, user, "2026-11-01T11:00:00Z", "[{\"action\": \"consent.given\", \"purpose\": \"ads\"}]"));
-        post(org, event(org, user, "2026-11-01T12:00:00Z", "[{\"action\": \"consent.refused\", \"purpose\": \"ads\"}]"));
+        post(org,
+                event(org, user, "2026-11-01T12:00:00Z", "[{\"action\": \"consent.refused\", \"purpose\": \"ads\"}]"));
         // late: older than the decision held, no effect
         post(org, event(org, user, "2026-11-01T09:00:00Z", "[{\"action\": \"consent.given\", \"purpose\": \"ads\"}]"));
         post(org, event(org, user, "2026-11-01T13:00:00Z", "[{\"action\": \"consent.refused\", \"purpose\": \"ads\"},"
-                + " {\"value\": true, \"purpose\": \"mail\", \"legal_basis\": \"legitimate_interest\"},"
-                + " {\"value\": false, \"purpose\": \"mail\", \"legal_basis\": \"legitimate_interest\"}]"));
+                + " {\"action\": \"consent.given\", \"value\": true, \"purpose\": \"mail\","
+                + " \"legal_basis\": \"legitimate_interest\"},"
+                + " {\"action\": \"consent.given\", \"value\": false, \"purpose\": \"mail\","
+                + " \"legal_basis\": \"legitimate_interest\"}]"));
 
         var page = records(org, "?order=asc");
-        assertEquals(List.of("superseded", "granted", null, "renewed", "withdrawn", "refused", "superseded",
-                "refused"), page.path("records.change"));
+        assertEquals(
+                java.util.Arrays.asList("superseded", "granted", null, "renewed", "withdrawn", "refused", "superseded",
+                        "refused"),
+                page.path("records.change"));
         assertEquals(List.of("consent.given", "consent.given", "preference.shown", "consent.given",
-                "consent.refused", "consent.refused", null, null), page.path("records.action"));
+                "consent.refused", "consent.refused", "consent.given", "consent.given"), page.path("records.action"));
+        assertEquals(java.util.Arrays.asList(null, null, null, null, null, null, true, false),
+                page.path("records.value"));
         assertEquals(List.of(0, 0, 1, 0, 0, 0, 1, 2), page.path("records.event_index"));
         Map<String, Object> first = page.path("records[1]");
         assertEquals(org, first.get("organization_id"));

@@ -135,7 +135,8 @@ public class VaultResource {
         filter = any(filter, Field.SOURCE_TYPE, sourceType);
         filter = any(filter, Field.NOTICE_ID, noticeId);
         if (from != null) {
-            filter = filter.and(new Expr.Compare(Field.CREATED_AT, Expr.Op.GE, new Literal.Time(instant("from", from))));
+            filter = filter
+                    .and(new Expr.Compare(Field.CREATED_AT, Expr.Op.GE, new Literal.Time(instant("from", from))));
         }
         if (to != null) {
             filter = filter.and(new Expr.Compare(Field.CREATED_AT, Expr.Op.LT, new Literal.Time(instant("to", to))));
@@ -252,11 +253,11 @@ public class VaultResource {
     }
 
     private static Instant instant(String name, String text) {
-        try {
-            return Instants.parse(text);
-        } catch (RuntimeException e) {
+        Instant t = Instants.parse(text);
+        if (t == null) {
             throw invalid(FieldError.query(name, "must be an RFC 3339 date-time or YYYY-MM-DD"));
         }
+        return t;
     }
 
     private String cursor(String kind, String query, Position p) {

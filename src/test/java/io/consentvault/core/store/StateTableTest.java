@@ -94,7 +94,7 @@ class StateTableTest {
     static ConsentEvent event(String body, Instant receivedAt) {
         try {
             return EventNormalizer.normalize(JSON.readTree(body), body,
-                    new RequestContext(receivedAt, "203.0.113.9", "test", null), null, null);
+                    new RequestContext(receivedAt, "203.0.113.9", "test", null, null), null, null);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -166,7 +166,8 @@ class StateTableTest {
         assertEquals(stored.revision() + 1, merged.revision());
         assertEquals(T3, merged.updatedAt());
 
-        Map<UserKey, ConsentState> applied = await(pool.withTransaction(conn -> writer.apply(conn, batch)));
+        Map<UserKey, ConsentState> applied = await(pool.withTransaction(conn -> writer.apply(conn, batch)))
+                .changed();
 
         assertEquals(Map.of(key, merged), applied);
         assertEquals(Map.of(key, merged), load(key));

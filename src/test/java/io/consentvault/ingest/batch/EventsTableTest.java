@@ -73,7 +73,7 @@ class EventsTableTest {
                 "https://shop.example/caf\u00e9?step=2", ITEMS, "203.0.113.9",
                 "ConsentSDK/2.1 (iPhone; \u65e5\u672c\u8a9e)", idempotencyKey,
                 "{\"user\": {\"id\": \"" + user + "\"},\n \"note\": \"Zo\u00eb \ud83c\udf6a \u65e5\u672c\u8a9e\"}",
-                null);
+                null, "key-1", List.of());
     }
 
     /** An event with null in every nullable column, and an id longer than an index key (stored under a digest). */
@@ -81,7 +81,7 @@ class EventsTableTest {
         String id = "\u00e9v\u00e9nement-" + "\u65e5".repeat(BoundedKey.MAX_PLAIN);
         return new ConsentEvent(org, id, BoundedKey.of(id), null, receivedAt, null, null, receivedAt, null, null, null,
                 null, null, null, null, null, null, null, null, "[]", null, null, null,
-                "{\"note\": \"\u00e9t\u00e9 \ud83c\udf6a\"}", null);
+                "{\"note\": \"\u00e9t\u00e9 \ud83c\udf6a\"}", null, null, List.of());
     }
 
     /** What reading {@code e} back must give, field by field; the payload only when the read selects it. */
