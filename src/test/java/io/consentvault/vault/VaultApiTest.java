@@ -163,4 +163,53 @@ class VaultApiTest {
         Api.as(org).when().get("/v1/vault/erasures").then().statusCode(200).body("erasures", hasSize(1))
                 .body("erasures[0].events_removed", equalTo(1)).body("erasures[0].erasure_id", notNullValue());
     }
+
+    static ExtractableResponse<Response> search(String org, Map<String, Object> body) {
+        return Api.as(org).contentType(ContentType.JSON).body(body).when().post("/v1/vault/search").then()
+                .extract();
+    }
+
+    @Test
+    void theSearchFormSelectsCountsOrdersAndPagesWithACursor() {
+        String org = Events.unique("org-vault");
+        for (int i = 0; i < 5; i++) {
+            post(org, event(org, "s" + i, "2026-10-0" + (i + 1) + "T10:00:00+02:00",
+                    "[{\"action\": \"consent.given\", \"purpose\": \"ads\"}]"));
+        }
+        var counted = search(org, Map.of("query", "select count(*) from consent_records where created_at >= "
+                + "'2026-10-02T08:00:00Z' AND created_at < '2026-10-04'"));
+        assertEquals(200, counted.statusCode());
+        assertEquals(List.of(Map.of("count", 2)), counted.path("results"));
+        assertEquals(2, (int) counted.path("total_count"));
+
+        var listed = search(org, Map.of("query", "SELECT user_id, created_at FROM consent_records WHERE"
+                + " purpose = \"ads\" ORDER BY created_at ASC START 1 LIMIT 2"));
+        assertEquals(200, listed.statusCode());
+        assertEquals(List.of(Map.of("user_id", "s1", "created_at", "2026-10-02T08:00:00Z"),
+                Map.of("user_id", "s2", "created_at", "2026-10-03T08:00:00Z")), listed.path("results"));
+        assertEquals(2, (int) listed.path("objects_count"));
+        assertEquals(5, (int) listed.path("total_count"));
+        assertNull(listed.path("next_cursor_id"));
+
+        var first = search(org, Map.of("query", "SELECT * FROM consent_records ORDER BY created_at DESC LIMIT 2",
+                "open_cursor", true));
+        assertEquals(List.of("s4", "s3"), first.path("results.user_id"));
+        String cursor = first.path("next_cursor_id");
+        var second = search(org, Map.of("cursor_id", cursor));
+        assertEquals(List.of("s2", "s1"), second.path("results.user_id"));
+        var third = search(org, Map.of("cursor_id", second.path("next_cursor_id")));
+        assertEquals(List.of("s0"), third.path("results.user_id"));
+        assertNull(third.path("next_cursor_id"));
+        // a cursor is the organization's own, and cannot be altered
+        assertEquals(400, search(Events.unique("org-vault"), Map.of("cursor_id", cursor)).statusCode());
+        String altered = cursor.substring(0, 8) + (cursor.charAt(8) == 'A' ? 'B' : 'A') + cursor.substring(9);
+        assertEquals(400, search(org, Map.of("cursor_id", altered)).statusCode());
+
+        var bad = search(org, Map.of("query", "SELECT * FROM consent_records WHERE purpose = 'ads' LIMIT 0"));
+        assertEquals(400, bad.statusCode());
+        assertEquals("/query", bad.path("errors[0].pointer"));
+        assertEquals(58, (int) bad.path("errors[0].position"));
+        assertEquals(400, search(org, Map.of("query", "SELECT secret FROM consent_records")).statusCode());
+        assertEquals(400, search(org, Map.of("query", "SELECT * FROM events")).statusCode());
+    }
 }

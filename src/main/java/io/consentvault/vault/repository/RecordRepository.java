@@ -54,6 +54,21 @@ public class RecordRepository {
      */
     public Uni<List<Row>> page(RecordFilter filter, List<String> userIds, Field order, boolean descending,
             Position after, int offset, int limit, List<Field> fields) {
+        Statement s = pageStatement(filter, userIds, order, descending, after, offset, limit, fields);
+        return inTransaction(conn -> conn.preparedQuery(s.sql()).execute(Tuple.from(s.binds())).map(rows -> {
+            List<Row> page = new ArrayList<>();
+            rows.forEach(page::add);
+            return page;
+        }));
+    }
+
+    /** A statement and its bind values. */
+    public record Statement(String sql, List<Object> binds) {
+    }
+
+    /** The statement of {@link #page}. */
+    public static Statement pageStatement(RecordFilter filter, List<String> userIds, Field order, boolean descending,
+            Position after, int offset, int limit, List<Field> fields) {
         List<Object> binds = new ArrayList<>();
         String where = where(filter, userIds, binds);
         String col = order.column();
@@ -79,11 +94,7 @@ public class RecordRepository {
             binds.add(offset);
             sql.append(" OFFSET $").append(binds.size());
         }
-        return inTransaction(conn -> conn.preparedQuery(sql.toString()).execute(Tuple.from(binds)).map(rows -> {
-            List<Row> page = new ArrayList<>();
-            rows.forEach(page::add);
-            return page;
-        }));
+        return new Statement(sql.toString(), binds);
     }
 
     /** How many records match. */
@@ -148,7 +159,13 @@ public class RecordRepository {
         SqlFragment f = filter.toSql(binds.size() + 1);
         binds.addAll(f.binds());
         StringBuilder where = new StringBuilder(f.text());
-        if (userIds != null && !userIds.isEmpty()) {
+        if (userIds != null && userIds.size() == 1) {
+            // one user: an equality, so that the index gives the rows in order (a list would have them sorted)
+            binds.add(BoundedKey.of(userIds.get(0)));
+            where.append(" AND user_key = $").append(binds.size());
+            binds.add(userIds.get(0));
+            where.append(" AND user_id = $").append(binds.size());
+        } else if (userIds != null && !userIds.isEmpty()) {
             String[] keys = userIds.stream().map(BoundedKey::of).distinct().toArray(String[]::new);
             binds.add(keys);
             where.append(" AND user_key = ANY($").append(binds.size()).append("::text[])");

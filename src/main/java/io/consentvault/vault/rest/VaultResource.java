@@ -7,11 +7,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -43,6 +46,7 @@ import io.consentvault.vault.query.Literal;
 import io.consentvault.vault.query.QueryException;
 import io.consentvault.vault.query.QueryParser;
 import io.consentvault.vault.query.RecordFilter;
+import io.consentvault.vault.query.SearchStatement;
 import io.consentvault.vault.repository.Cursors;
 import io.consentvault.vault.repository.ProofRepository;
 import io.consentvault.vault.repository.RecordRepository;
@@ -65,6 +69,8 @@ import io.smallrye.mutiny.Uni;
 public class VaultResource {
 
     static final int MAX_LIMIT = 1000;
+    /** How long a search cursor lasts after the answer that gave it. */
+    static final java.time.Duration CURSOR_LIFETIME = java.time.Duration.ofMinutes(5);
 
     private final RecordRepository records;
     private final ProofRepository proofs;
@@ -165,6 +171,97 @@ public class VaultResource {
                     : null;
             return new RecordsPage(page, next);
         });
+    }
+
+    /** The body of a search: a statement (and whether to open a cursor), or the cursor of an earlier answer. */
+    @RegisterForReflection
+    public record SearchRequest(String query, Boolean openCursor, String cursorId) {
+    }
+
+    /** A search's answer. */
+    @RegisterForReflection
+    public record SearchAnswer(List<Map<String, Object>> results, int objectsCount, long totalCount,
+            String nextCursorId) {
+    }
+
+    @POST
+    @Scope(Scope.VAULT_READ)
+    @Path("/search")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The audit search form: SELECT ... FROM consent_records WHERE ... ORDER BY ... START ... LIMIT"
+            + " ..., with cursors that expire 5 minutes after they were given")
+    @APIResponse(responseCode = "200", description = "{results, objects_count, total_count, next_cursor_id}")
+    @APIResponse(responseCode = "400", description = "A statement that is not in the language (errors give the"
+            + " position), or a cursor that is unknown, altered or expired")
+    public Uni<SearchAnswer> search(SearchRequest body, @QueryParam("organization_id") String organizationId) {
+        String org = caller.organization(organizationId);
+        if (body == null || (body.query() == null && body.cursorId() == null)) {
+            throw invalid(FieldError.at("/query", "is required"));
+        }
+        String text;
+        Position after = null;
+        boolean open = Boolean.TRUE.equals(body.openCursor());
+        if (body.cursorId() != null) {
+            String[] parts = searchCursor(body.cursorId(), org);
+            after = new Position(Instant.parse(parts[3]), new String(Base64.getUrlDecoder().decode(parts[5]),
+                    StandardCharsets.UTF_8), Integer.parseInt(parts[4]));
+            text = parts[6];
+            open = true;
+        } else {
+            text = body.query();
+        }
+        SearchStatement statement;
+        try {
+            statement = SearchStatement.parse(text);
+        } catch (QueryException e) {
+            throw invalid(FieldError.at("/query", e.getMessage(), e.position()));
+        }
+        if (open && statement.start() > 0) {
+            throw invalid(FieldError.at("/query", "START cannot be used with a cursor"));
+        }
+        RecordFilter filter = RecordFilter.of(org);
+        if (statement.where() != null) {
+            filter = filter.and(statement.where());
+        }
+        Uni<Long> total = records.count(filter, List.of());
+        if (statement.count()) {
+            return total.map(n -> new SearchAnswer(List.of(Map.of("count", n)), 1, n, null));
+        }
+        boolean withCursor = open;
+        Uni<List<io.vertx.mutiny.sqlclient.Row>> page = records.page(filter, List.of(), statement.order(),
+                statement.descending(), after, statement.start(), statement.limit() + 1, statement.fields());
+        return Uni.combine().all().unis(page, total).asTuple().map(both -> {
+            List<io.vertx.mutiny.sqlclient.Row> rows = both.getItem1();
+            int size = statement.limit();
+            List<Map<String, Object>> results = new ArrayList<>();
+            for (int i = 0; i < Math.min(size, rows.size()); i++) {
+                results.add(RecordRepository.fields(rows.get(i), statement.fields()));
+            }
+            String next = withCursor && rows.size() > size
+                    ? searchCursor(org, text, RecordRepository.position(rows.get(size - 1)))
+                    : null;
+            return new SearchAnswer(results, results.size(), both.getItem2(), next);
+        });
+    }
+
+    /** A search cursor: the organization, when it expires, where the page ended, and the statement it continues. */
+    private String searchCursor(String org, String statement, Position p) {
+        long expires = Instant.now().plus(CURSOR_LIFETIME).toEpochMilli();
+        return cursors.seal("search\n" + org + "\n" + expires + "\n" + p.time() + "\n" + p.eventIndex() + "\n"
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(p.eventId().getBytes(StandardCharsets.UTF_8))
+                + "\n" + statement);
+    }
+
+    private String[] searchCursor(String cursor, String org) {
+        String content = cursors.open(cursor);
+        String[] parts = content == null ? null : content.split("\n", 7);
+        if (parts == null || parts.length != 7 || !parts[0].equals("search") || !parts[1].equals(org)) {
+            throw invalid(FieldError.at("/cursor_id", "is not a cursor this service gave"));
+        }
+        if (Long.parseLong(parts[2]) < Instant.now().toEpochMilli()) {
+            throw invalid(FieldError.at("/cursor_id", "has expired (a cursor lasts 5 minutes)"));
+        }
+        return parts;
     }
 
     @GET
