@@ -31,8 +31,11 @@ class VaultApiTest {
                 + " \"events\": " + items + ", \"created_at\": \"" + createdAt + "\"}";
     }
 
+    static final String IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15"
+            + " (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1";
+
     static String post(String org, String body) {
-        return Api.as(org).contentType(ContentType.JSON).header("User-Agent", "Mozilla/5.0 (test)").body(body)
+        return Api.as(org).contentType(ContentType.JSON).header("User-Agent", IPHONE).body(body)
                 .when().post("/v1/consents/events").then().statusCode(201).extract().path("id");
     }
 
@@ -146,10 +149,13 @@ class VaultApiTest {
         String id = records(org, "").path("records[0].id");
         Api.as(org).when().get("/v1/vault/records/" + id).then().statusCode(200)
                 .body("record.id", equalTo(id)).body("record.event_id", equalTo(eventId))
-                .body("event.id", equalTo(eventId)).body("event.user_agent", equalTo("Mozilla/5.0 (test)"))
+                .body("event.id", equalTo(eventId)).body("event.user_agent", equalTo(IPHONE))
                 .body("event.payload.user.id", equalTo("v")).body("event.notice_id", equalTo("notice-7"))
                 .body("api_key.id", notNullValue()).body("api_key.name", equalTo("test"))
-                .body("user_agent", notNullValue());
+                .body("user_agent.browser", equalTo("Mobile Safari")).body("user_agent.browser_version",
+                        equalTo("17.1"))
+                .body("user_agent.os", equalTo("iOS")).body("user_agent.os_version", equalTo("17.1"))
+                .body("user_agent.device", equalTo("iPhone"));
         Api.as(org).when().get("/v1/vault/records/not-a-record").then().statusCode(404);
     }
 

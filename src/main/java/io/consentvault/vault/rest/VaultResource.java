@@ -279,36 +279,42 @@ public class VaultResource {
             var row = found.get();
             Map<String, Object> record = RecordRepository.fields(row, null);
             return proofs.event(org, row.getString("event_key"), row.getOffsetDateTime("received_at").toInstant())
-                    .chain(event -> keyNames.name(org, row.getString("api_key_id")).map(name -> {
-                        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-                        try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
-                            g.writeStartObject();
-                            g.writeFieldName("record");
-                            g.writeObject(record);
-                            g.writeFieldName("event");
-                            if (event.isEmpty()) {
-                                g.writeNull();
-                            } else {
-                                ExportLayout.event(g, event.get(), EventRules.decisions(event.get(), strings), true);
-                            }
-                            g.writeFieldName("user_agent");
-                            g.writeObject(event.map(e -> userAgents.parse(e.userAgent())).orElse(null));
-                            g.writeFieldName("api_key");
-                            String keyId = row.getString("api_key_id");
-                            if (keyId == null) {
-                                g.writeNull();
-                            } else {
-                                g.writeStartObject();
-                                g.writeStringField("id", keyId);
-                                g.writeStringField("name", name.orElse(null));
-                                g.writeEndObject();
-                            }
-                            g.writeEndObject();
-                        } catch (IOException e) {
-                            throw new IllegalStateException(e);
-                        }
-                        return Response.ok(out.toByteArray(), MediaType.APPLICATION_JSON_TYPE).build();
-                    }));
+                    .chain(event -> Uni.combine().all()
+                            .unis(keyNames.name(org, row.getString("api_key_id")),
+                                    userAgents.parse(event.map(e -> e.userAgent()).orElse(null)))
+                            .asTuple().map(both -> {
+                                var name = both.getItem1();
+                                UserAgents.UserAgent agent = both.getItem2();
+                                ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+                                try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+                                    g.writeStartObject();
+                                    g.writeFieldName("record");
+                                    g.writeObject(record);
+                                    g.writeFieldName("event");
+                                    if (event.isEmpty()) {
+                                        g.writeNull();
+                                    } else {
+                                        ExportLayout.event(g, event.get(), EventRules.decisions(event.get(), strings),
+                                                true);
+                                    }
+                                    g.writeFieldName("user_agent");
+                                    g.writeObject(agent);
+                                    g.writeFieldName("api_key");
+                                    String keyId = row.getString("api_key_id");
+                                    if (keyId == null) {
+                                        g.writeNull();
+                                    } else {
+                                        g.writeStartObject();
+                                        g.writeStringField("id", keyId);
+                                        g.writeStringField("name", name.orElse(null));
+                                        g.writeEndObject();
+                                    }
+                                    g.writeEndObject();
+                                } catch (IOException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                                return Response.ok(out.toByteArray(), MediaType.APPLICATION_JSON_TYPE).build();
+                            }));
         });
     }
 
