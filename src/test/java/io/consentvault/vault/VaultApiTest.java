@@ -152,10 +152,9 @@ class VaultApiTest {
                 .body("event.id", equalTo(eventId)).body("event.user_agent", equalTo(IPHONE))
                 .body("event.payload.user.id", equalTo("v")).body("event.notice_id", equalTo("notice-7"))
                 .body("api_key.id", notNullValue()).body("api_key.name", equalTo("test"))
-                .body("user_agent.browser", equalTo("Mobile Safari")).body("user_agent.browser_version",
-                        equalTo("17.1"))
+                .body("user_agent.browser", equalTo("Safari")).body("user_agent.browser_version", equalTo("17.1"))
                 .body("user_agent.os", equalTo("iOS")).body("user_agent.os_version", equalTo("17.1"))
-                .body("user_agent.device", equalTo("iPhone"));
+                .body("user_agent.device", equalTo("Apple iPhone"));
         Api.as(org).when().get("/v1/vault/records/not-a-record").then().statusCode(404);
     }
 
