@@ -35,6 +35,7 @@ import io.consentvault.privacy.ErasureService;
 import io.consentvault.state.repository.StateRepository;
 import io.consentvault.state.repository.StateWriter;
 import io.consentvault.tenancy.auth.KeyRegistry;
+import io.consentvault.vault.repository.RecordRepository;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -135,6 +136,7 @@ class PlanStabilityTest {
         prepare("find", EventReadRepository.FIND, "'org-1'", "'ev-1'", "'ev-1'");
         prepare("delete_state", StateWriter.DELETE, "'org-1'", "'user-1'");
         prepare("delete_events", ErasureService.DELETE_EVENTS, "'org-1'", "'user-1'");
+        prepare("find_record", RecordRepository.FIND, "'org-1'", "now()", "now()", "'ev-1'", "0");
         prepare("delete_records", ErasureService.DELETE_RECORDS, "'org-1'", "'user-1'");
         prepare("record", ErasureService.RECORD, "'e-1'", "'org-1'", "now()", "3");
         prepare("keys", KeyRegistry.KEYS);
@@ -229,9 +231,9 @@ class PlanStabilityTest {
                 + " payload) SELECT 'org-' || (i % " + USERS + " + 1) % 10, 'ev-' || i, now(), 'ev-' || i,"
                 + " 'user-' || (i % " + USERS + " + 1), 'user-' || (i % " + USERS + " + 1), now(), '[]', '{}'"
                 + " FROM generate_series(1, " + 2 * USERS + ") i");
-        sql("INSERT INTO consent_records (organization_id, event_key, received_at, event_index, id, event_id,"
+        sql("INSERT INTO consent_records (organization_id, event_key, received_at, event_index, event_id,"
                 + " created_at, user_key, user_id, action, purpose) SELECT 'org-' || (i % " + USERS + " + 1) % 10,"
-                + " 'ev-' || i, now(), 0, 'r-' || i, 'ev-' || i, now(), 'user-' || (i % " + USERS + " + 1),"
+                + " 'ev-' || i, now(), 0, 'ev-' || i, now(), 'user-' || (i % " + USERS + " + 1),"
                 + " 'user-' || (i % " + USERS + " + 1), 'consent.given', 'ads' FROM generate_series(1, " + 2 * USERS
                 + ") i");
         sql("INSERT INTO event_keys (organization_id, dedup_key, event_id, received_at)"
@@ -257,7 +259,7 @@ class PlanStabilityTest {
     /** A batch of records, one per new event of {@link #eventArguments}. */
     private static String[] recordArguments() {
         String[] ids = IntStream.rangeClosed(1, KEYS).mapToObj(i -> "new-" + i).toArray(String[]::new);
-        return new String[]{texts(orgs()), texts(ids), repeat("now()", "timestamptz"), repeat("0", "int"), texts(ids),
+        return new String[]{texts(orgs()), texts(ids), repeat("now()", "timestamptz"), repeat("0", "int"),
                 texts(ids), repeat("now()", "timestamptz"), texts(users()), texts(users()), texts(users()),
                 repeat("'consent.given'", "text"), repeat("'ads'", "text"), nulls("text"), nulls("text"),
                 nulls("bool"), repeat("true", "bool"), repeat("'granted'", "text"), repeat("'gdpr'", "text"),

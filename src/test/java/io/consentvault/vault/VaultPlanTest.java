@@ -51,10 +51,10 @@ class VaultPlanTest {
         }
         // 60,000 records of ORG and 60,000 of another organization, received over two months, created over three
         sql("""
-                INSERT INTO consent_records (organization_id, event_key, received_at, event_index, id, event_id,
+                INSERT INTO consent_records (organization_id, event_key, received_at, event_index, event_id,
                                              created_at, user_key, user_id, action, purpose, decision, change)
                 SELECT CASE WHEN i % 2 = 0 THEN $1 ELSE $1 || '-other' END, 'ev-' || i,
-                       now() - (i % 60) * interval '1 day', 0, 'r-' || i, 'ev-' || i,
+                       now() - (i % 60) * interval '1 day', 0, 'ev-' || i,
                        now() - (i % 90) * interval '1 day' - i * interval '1 second', 'u-' || (i % 5000),
                        'u-' || (i % 5000), CASE WHEN i % 7 = 0 THEN 'consent.refused' ELSE 'consent.given' END,
                        CASE WHEN i % 3 = 0 THEN 'ads' ELSE 'analytics' END, i % 7 <> 0,

@@ -1,5 +1,8 @@
 package io.consentvault.core.store;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,26 +18,33 @@ import io.vertx.sqlclient.Tuple;
 /**
  * The {@code consent_records} table's columns and row mapping, in one place: the vault's records, one per item of a
  * stored event's {@code events[]}, how a batch becomes the arrays of one insert ({@link #INPUT}, {@link #arrays}), and
- * the record's opaque id ({@link #id}, {@link #parseId}), which leads straight to its row. Stateless.
+ * the record's opaque id ({@link #ID}, {@link #id}, {@link #parseId}): computed from the row, never stored, it leads
+ * straight to the row. Stateless.
  */
 public final class RecordsTable {
 
     /** The written columns, in the order of {@link #INPUT}'s arrays. */
     public static final String WRITTEN = """
-            organization_id, event_key, received_at, event_index, id, event_id, created_at, user_key, user_id,
+            organization_id, event_key, received_at, event_index, event_id, created_at, user_key, user_id,
             organization_user_id, action, purpose, vendor, legal_basis, value, decision, change, regulation,
             notice_id, country, region, source_type, sdk_version, api_key_id""";
 
-    /** A batch of records as a relation, from the 24 arrays of {@link #arrays}. */
+    /** A batch of records as a relation, from the 23 arrays of {@link #arrays}. */
     public static final String INPUT = """
-            unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::text[],
-                   $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-                   $14::text[], $15::bool[], $16::bool[], $17::text[], $18::text[], $19::text[], $20::text[],
-                   $21::text[], $22::text[], $23::text[], $24::text[])""";
+            unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::timestamptz[],
+                   $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+                   $14::bool[], $15::bool[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],
+                   $21::text[], $22::text[], $23::text[])""";
+
+    /**
+     * The record's id as SQL over the row ({@code consent_record_id}, a function of the migration that computes what
+     * {@link #id} does), comparing by code point like the other text columns.
+     */
+    public static final String ID = "(consent_record_id(created_at, received_at, event_index, event_key) COLLATE \"C\")";
 
     /** The record fields, in the order of the API and of {@link #FIELDS}'s columns. */
-    public static final String FIELDS = """
-            id, event_id, event_index, organization_id, user_id, organization_user_id, action, purpose, vendor,
+    public static final String FIELDS = ID + " AS id, " + """
+            event_id, event_index, organization_id, user_id, organization_user_id, action, purpose, vendor,
             legal_basis, value, decision, change, regulation, notice_id, country, region, source_type, sdk_version,
             api_key_id, created_at, received_at""";
 
@@ -56,7 +66,7 @@ public final class RecordsTable {
      */
     public static Tuple arrays(List<ConsentEvent> events, Map<ConsentEvent, String[]> changes) {
         int n = count(events);
-        String[] org = new String[n], eventKey = new String[n], id = new String[n], eventId = new String[n],
+        String[] org = new String[n], eventKey = new String[n], eventId = new String[n],
                 userKey = new String[n], userId = new String[n], orgUserId = new String[n], action = new String[n],
                 purpose = new String[n], vendor = new String[n], basis = new String[n], change = new String[n],
                 regulation = new String[n], notice = new String[n], country = new String[n], region = new String[n],
@@ -77,7 +87,6 @@ public final class RecordsTable {
                 eventKey[r] = e.eventKey();
                 received[r] = receivedAt;
                 index[r] = i;
-                id[r] = id(e.receivedAt(), i, e.eventKey());
                 eventId[r] = e.id();
                 created[r] = createdAt;
                 userKey[r] = e.userKey();
@@ -99,44 +108,53 @@ public final class RecordsTable {
                 key[r] = e.apiKeyId();
             }
         }
-        return Tuple.from(new Object[]{org, eventKey, received, index, id, eventId, created, userKey, userId,
+        return Tuple.from(new Object[]{org, eventKey, received, index, eventId, created, userKey, userId,
                 orgUserId, action, purpose, vendor, basis, value, decision, change, regulation, notice, country,
                 region, sourceType, sdk, key});
     }
 
-    /** Where a record's row is: its event's receive time and key, and the item's index. */
-    public record RecordKey(Instant receivedAt, int eventIndex, String eventKey) {
+    /** Where a record's row is: its created_at (the index it is found by), its event's receive time and key, and the item's index. */
+    public record RecordKey(Instant createdAt, Instant receivedAt, int eventIndex, String eventKey) {
     }
 
     /**
-     * A record's id: its event's receive time (microseconds), the item's index and the event key, URL-safe base64. The
-     * migration that filled the records of earlier events writes the same form.
+     * A record's id: its created_at and its event's receive time (microseconds since the epoch, 8 bytes each,
+     * big-endian), the item's index (4 bytes) and the event key (UTF-8), URL-safe base64 without padding. The SQL
+     * function {@code consent_record_id} of the migration ({@link #ID}) computes the same.
      */
-    public static String id(Instant receivedAt, int index, String eventKey) {
-        long micros = Math.addExact(Math.multiplyExact(receivedAt.getEpochSecond(), 1_000_000L),
-                receivedAt.getNano() / 1_000);
-        String raw = micros + "." + index + "." + eventKey;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    public static String id(Instant createdAt, Instant receivedAt, int index, String eventKey) {
+        byte[] key = eventKey.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer raw = ByteBuffer.allocate(20 + key.length);
+        raw.putLong(micros(createdAt)).putLong(micros(receivedAt)).putInt(index).put(key);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.array());
     }
 
     /** The row of a record id; null for a text that is not one. */
     public static RecordKey parseId(String id) {
         try {
-            String raw = new String(Base64.getUrlDecoder().decode(id), StandardCharsets.UTF_8);
-            int a = raw.indexOf('.');
-            int b = raw.indexOf('.', a + 1);
-            if (a <= 0 || b <= a + 1 || b == raw.length() - 1 || raw.indexOf('\0') >= 0) {
+            ByteBuffer raw = ByteBuffer.wrap(Base64.getUrlDecoder().decode(id));
+            if (raw.remaining() <= 20) {
                 return null;
             }
-            long micros = Long.parseLong(raw.substring(0, a));
-            int index = Integer.parseInt(raw.substring(a + 1, b));
-            if (index < 0) {
+            Instant created = instant(raw.getLong());
+            Instant received = instant(raw.getLong());
+            int index = raw.getInt();
+            String eventKey = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(raw).toString();
+            if (index < 0 || eventKey.indexOf('\0') >= 0) {
                 return null;
             }
-            return new RecordKey(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                    Math.floorMod(micros, 1_000_000L) * 1_000L), index, raw.substring(b + 1));
-        } catch (RuntimeException e) {
+            return new RecordKey(created, received, index, eventKey);
+        } catch (RuntimeException | CharacterCodingException e) {
             return null;
         }
+    }
+
+    private static long micros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 }

@@ -18,8 +18,15 @@ public final class RecordInserts {
     public static final String INSERT = "INSERT INTO consent_records (" + RecordsTable.WRITTEN + ") SELECT * FROM "
             + RecordsTable.INPUT;
 
-    /** After an ambiguous failure: the records an earlier attempt committed stay as they were. */
-    public static final String INSERT_AGAIN = INSERT + " ON CONFLICT DO NOTHING";
+    /**
+     * After an ambiguous failure: the records that an earlier attempt committed stay as they were. The table has no
+     * unique key to conflict on (see the migration): each record is looked for where its id would find it.
+     */
+    public static final String INSERT_AGAIN = "INSERT INTO consent_records (" + RecordsTable.WRITTEN
+            + ") SELECT * FROM " + RecordsTable.INPUT + " AS i (" + RecordsTable.WRITTEN + ")"
+            + " WHERE NOT EXISTS (SELECT 1 FROM consent_records r WHERE r.organization_id = i.organization_id"
+            + " AND r.created_at = i.created_at AND r.received_at = i.received_at AND r.event_key = i.event_key"
+            + " AND r.event_index = i.event_index)";
 
     private RecordInserts() {
     }

@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import io.consentvault.core.store.RecordsTable;
+
 /**
  * The vault's field whitelist, the one place that knows it: every field a query may name, its type, and its column in
  * {@code consent_records}. A name not listed here never reaches SQL; a column name only ever comes from here.
@@ -77,9 +79,20 @@ public enum Field {
         return type;
     }
 
-    /** The column of {@code consent_records} that holds the field: a plain lower-case identifier, safe in SQL. */
+    /**
+     * The name of the field's column in a result (and, but for {@code id}, in {@code consent_records}): a plain
+     * lower-case identifier, safe in SQL.
+     */
     public String column() {
         return fieldName;
+    }
+
+    /**
+     * The field as SQL over a row of {@code consent_records}: its column, or for {@code id}, which is not stored, the
+     * expression that computes it ({@link RecordsTable#ID}).
+     */
+    public String sql() {
+        return this == ID ? RecordsTable.ID : fieldName;
     }
 
     /** The field of that exact name (case-sensitive), if there is one. */

@@ -83,7 +83,7 @@ final class SqlBuilder {
     }
 
     private StringBuilder column(Field field) {
-        return sql.append(field.column());
+        return sql.append(field.sql());
     }
 
     private void bind(Literal value) {

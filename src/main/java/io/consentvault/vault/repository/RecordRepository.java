@@ -40,6 +40,11 @@ public class RecordRepository {
         this.pool = pool;
     }
 
+    /** A record by the parts of its id ({@link RecordsTable#parseId}): organization, created_at, receive time, key, index. */
+    public static final String FIND = "SELECT " + RecordsTable.FIELDS + ", event_key FROM consent_records"
+            + " WHERE organization_id = $1 AND created_at = $2 AND received_at = $3 AND event_key = $4"
+            + " AND event_index = $5";
+
     /** Where a page ends: the order time, event id and item index of its last record. */
     public record Position(Instant time, String eventId, int eventIndex) {
     }
@@ -105,16 +110,16 @@ public class RecordRepository {
                 .map(rows -> rows.iterator().next().getLong(0)));
     }
 
-    /** The record under this id in the organization: one primary-key probe into one partition. */
+    /** The record under this id in the organization: one probe of the time index, in one partition. */
     public Uni<Optional<Row>> find(String organizationId, String id) {
         RecordsTable.RecordKey key = RecordsTable.parseId(id);
         if (key == null) {
             return Uni.createFrom().item(Optional.empty());
         }
-        String sql = "SELECT " + RecordsTable.FIELDS + ", event_key FROM consent_records"
-                + " WHERE organization_id = $1 AND event_key = $2 AND received_at = $3 AND event_index = $4";
-        return pool.preparedQuery(sql).execute(Tuple.of(organizationId, key.eventKey(),
-                OffsetDateTime.ofInstant(key.receivedAt(), ZoneOffset.UTC), key.eventIndex())).map(rows -> {
+        return pool.preparedQuery(FIND).execute(Tuple.of(organizationId,
+                OffsetDateTime.ofInstant(key.createdAt(), ZoneOffset.UTC),
+                OffsetDateTime.ofInstant(key.receivedAt(), ZoneOffset.UTC), key.eventKey(), key.eventIndex()))
+                .map(rows -> {
                     var it = rows.iterator();
                     return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
                 });
@@ -150,7 +155,10 @@ public class RecordRepository {
         }
         StringBuilder s = new StringBuilder();
         for (Field f : fields) {
-            s.append(s.isEmpty() ? "" : ", ").append(f.column());
+            s.append(s.isEmpty() ? "" : ", ").append(f.sql());
+            if (!f.sql().equals(f.column())) {
+                s.append(" AS ").append(f.column());
+            }
         }
         return s.isEmpty() ? "organization_id" : s.toString();
     }

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import io.consentvault.core.store.RecordsTable;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +43,8 @@ class QueryPropertiesTest {
 
     /** Everything the SQL text may be made of: column names, operators, keywords, typed placeholders. */
     private static final Pattern SQL_TOKEN = Pattern.compile(
-            " |[a-z_]+|\\$[1-9][0-9]*::(?:text|integer|boolean|timestamptz)|<>|<=|>=|=|<|>|\\(|\\)|, "
+            Pattern.quote(RecordsTable.ID)
+                    + "| |[a-z_]+|\\$[1-9][0-9]*::(?:text|integer|boolean|timestamptz)|<>|<=|>=|=|<|>|\\(|\\)|, "
                     + "|AND|OR|NOT|IN|LIKE|ESCAPE ''|IS|NULL");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$([0-9]+)::");
