@@ -15,8 +15,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Erases a user: in one transaction, the state ({@link StateUpdates}), every event, its vault records and their
- * idempotency keys go, a
+ * Erases a user: in one transaction, the state ({@link StateUpdates}), every event and their idempotency keys go, a
  * record that an erasure happened is kept (organization, time, how many events; nothing about whom), and every replica
  * is told to drop the user from its cache. Events that arrive later start a new history. Non-blocking.
  */
@@ -37,9 +36,6 @@ public class ErasureService {
             )
             SELECT count(*) FROM gone
             """;
-
-    /** The user's vault records, through the index that leads with the bounded user key. */
-    public static final String DELETE_RECORDS = "DELETE FROM consent_records WHERE organization_id = $1 AND user_key = $2";
 
     public static final String RECORD = "INSERT INTO erasures (id, organization_id, erased_at, events_removed)"
             + " VALUES ($1, $2, $3, $4)";
@@ -62,8 +58,6 @@ public class ErasureService {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return pool.withTransaction(conn -> Uni.createFrom()
                 .completionStage(() -> states.delete(conn.getDelegate(), user).toCompletionStage())
-                .chain(hadState -> conn.preparedQuery(DELETE_RECORDS)
-                        .execute(Tuple.of(user.organizationId(), user.userKey())).replaceWith(hadState))
                 .chain(hadState -> conn.preparedQuery(DELETE_EVENTS)
                         .execute(Tuple.of(user.organizationId(), user.userKey()))
                         .chain(events -> {

@@ -21,9 +21,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * Keeps the monthly partitions of {@code events}, and of the vault's {@code consent_records} that follow them month
- * for month, ready ahead of time, and applies retention to both. A partition created for a month that already has rows
- * in the default partition takes those rows over in the same transaction. Replicas
+ * Keeps the monthly partitions of {@code events} ready ahead of time and applies retention. A partition created for a
+ * month that already has rows in the default partition takes those rows over in the same transaction. Replicas
  * serialise on an advisory lock, so any number of them may run this. Runs once at start (before the service is ready)
  * and then on a schedule, on a worker thread.
  */
@@ -33,8 +32,6 @@ public class PartitionMaintainer {
     private static final Logger LOG = Logger.getLogger(PartitionMaintainer.class);
     private static final long LOCK_ID = 0x636f6e73656e74L; // "consent"
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("'events_p'yyyyMM");
-    /** The prefix of a month's partition of the vault's records: {@code consent_records_pYYYYMM}. */
-    private static final String RECORDS = "consent_records_p";
 
     private final Pool pool;
     private final StorageConfig config;
@@ -116,24 +113,16 @@ public class PartitionMaintainer {
                     // takes SHARE UPDATE EXCLUSIVE on the parent, which does not conflict with it. (Readers of
                     // events also wait, since they open the default partition: the move is short, and ATTACH took
                     // the same lock before.)
-                    String records = RECORDS + name.substring("events_p".length());
                     String sql = "CREATE TABLE " + name + " (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS);"
                             + "ALTER TABLE " + name + NO_STATISTICS + ";"
-                            + "CREATE TABLE " + records
-                            + " (LIKE consent_records INCLUDING DEFAULTS INCLUDING CONSTRAINTS);"
-                            + "LOCK TABLE events_default, consent_records_default IN ACCESS EXCLUSIVE MODE;"
-                            + move("events", name, from, to) + move("consent_records", records, from, to)
-                            + "ALTER TABLE events ATTACH PARTITION " + name + " " + range + ";"
-                            + "ALTER TABLE consent_records ATTACH PARTITION " + records + " " + range;
+                            + "LOCK TABLE events_default IN ACCESS EXCLUSIVE MODE;"
+                            + "WITH moved AS (DELETE FROM events_default WHERE received_at >= '" + from
+                            + "' AND received_at < '" + to + "' RETURNING *) INSERT INTO " + name
+                            + " SELECT * FROM moved;"
+                            + "ALTER TABLE events ATTACH PARTITION " + name + " " + range;
                     LOG.infof("creating partition %s", name);
                     return conn.query(sql).execute().replaceWithVoid();
                 });
-    }
-
-    /** The rows of one month that wait in a table's default partition, moved into that month's new partition. */
-    private static String move(String table, String partition, String from, String to) {
-        return "WITH moved AS (DELETE FROM " + table + "_default WHERE received_at >= '" + from
-                + "' AND received_at < '" + to + "' RETURNING *) INSERT INTO " + partition + " SELECT * FROM moved;";
     }
 
     private void applyRetention(Instant cutoff) {
@@ -153,10 +142,8 @@ public class PartitionMaintainer {
                 }
             }
             StringBuilder sql = new StringBuilder();
-            drop.forEach(name -> sql.append("DROP TABLE IF EXISTS ").append(RECORDS)
-                    .append(name.substring("events_p".length())).append(";DROP TABLE ").append(name).append(';'));
+            drop.forEach(name -> sql.append("DROP TABLE ").append(name).append(';'));
             sql.append("DELETE FROM events_default WHERE received_at < '").append(cutoffText).append("';");
-            sql.append("DELETE FROM consent_records_default WHERE received_at < '").append(cutoffText).append("';");
             sql.append("DELETE FROM event_keys WHERE received_at < '").append(cutoffText).append("'");
             drop.forEach(name -> LOG.infof("retention: dropping partition %s", name));
             return conn.query(sql.toString()).execute().replaceWithVoid();

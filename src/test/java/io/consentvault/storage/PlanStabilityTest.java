@@ -29,7 +29,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.consentvault.ingest.batch.EventInserts;
 import io.consentvault.ingest.batch.Idempotency;
-import io.consentvault.ingest.batch.RecordInserts;
 import io.consentvault.ingest.repository.EventReadRepository;
 import io.consentvault.privacy.ErasureService;
 import io.consentvault.state.repository.StateRepository;
@@ -128,8 +127,8 @@ class PlanStabilityTest {
         String[] event = eventArguments();
         prepare("insert", EventInserts.INSERT, event);
         prepare("insert_again", EventInserts.INSERT_AGAIN, event);
-        prepare("records", RecordInserts.INSERT, recordArguments());
-        prepare("records_again", RecordInserts.INSERT_AGAIN, recordArguments());
+        prepare("claim", EventInserts.CLAIM, texts(orgs()), texts(dedupKeys()), texts(ids()),
+                repeat("now()", "timestamptz"));
         prepare("existing_keys", Idempotency.EXISTING_KEYS, texts(orgs()), texts(dedupKeys()));
         prepare("history", EventReadRepository.HISTORY, "'org-1'", "'user-1'", "51");
         prepare("history_before", EventReadRepository.HISTORY_BEFORE, "'org-1'", "'user-1'", "now()", "'ev-9'", "51");
@@ -137,7 +136,6 @@ class PlanStabilityTest {
         prepare("delete_state", StateWriter.DELETE, "'org-1'", "'user-1'");
         prepare("delete_events", ErasureService.DELETE_EVENTS, "'org-1'", "'user-1'");
         prepare("find_record", RecordRepository.FIND, "'org-1'", "now()", "now()", "'ev-1'", "0");
-        prepare("delete_records", ErasureService.DELETE_RECORDS, "'org-1'", "'user-1'");
         prepare("record", ErasureService.RECORD, "'e-1'", "'org-1'", "now()", "3");
         prepare("keys", KeyRegistry.KEYS);
         prepare("origins", KeyRegistry.ORIGINS);
@@ -231,11 +229,6 @@ class PlanStabilityTest {
                 + " payload) SELECT 'org-' || (i % " + USERS + " + 1) % 10, 'ev-' || i, now(), 'ev-' || i,"
                 + " 'user-' || (i % " + USERS + " + 1), 'user-' || (i % " + USERS + " + 1), now(), '[]', '{}'"
                 + " FROM generate_series(1, " + 2 * USERS + ") i");
-        sql("INSERT INTO consent_records (organization_id, event_key, received_at, event_index, event_id,"
-                + " created_at, user_key, user_id, action, purpose) SELECT 'org-' || (i % " + USERS + " + 1) % 10,"
-                + " 'ev-' || i, now(), 0, 'ev-' || i, now(), 'user-' || (i % " + USERS + " + 1),"
-                + " 'user-' || (i % " + USERS + " + 1), 'consent.given', 'ads' FROM generate_series(1, " + 2 * USERS
-                + ") i");
         sql("INSERT INTO event_keys (organization_id, dedup_key, event_id, received_at)"
                 + " SELECT 'org-' || (i % " + USERS + " + 1) % 10, 'dk-' || i, 'ev-' || i, now()"
                 + " FROM generate_series(2, " + 2 * USERS + ", 2) i");
@@ -247,24 +240,17 @@ class PlanStabilityTest {
     }
 
     private static String[] eventArguments() {
-        String[] ids = IntStream.rangeClosed(1, KEYS).mapToObj(i -> "new-" + i).toArray(String[]::new);
-        return new String[]{texts(orgs()), texts(ids), texts(ids), texts(dedupKeys()), repeat("now()", "timestamptz"),
+        String[] ids = ids();
+        return new String[]{texts(orgs()), texts(ids), texts(ids), repeat("now()", "timestamptz"),
                 nulls("timestamptz"), nulls("timestamptz"), repeat("now()", "timestamptz"), texts(users()),
                 texts(users()), nulls("text"), repeat("'FR'", "text"), nulls("text"), repeat("'gdpr'", "text"),
                 nulls("text"), nulls("text"), repeat("'web'", "text"), repeat("'2.1.0'", "text"), nulls("text"),
                 repeat("'[]'", "text"), repeat("'203.0.113.9'", "text"), nulls("text"), nulls("text"),
-                repeat("'{}'", "text"), repeat("'key-1'", "text")};
+                repeat("'{}'", "text"), repeat("'key-1'", "text"), repeat("'{}'", "text"), repeat("'{}'", "text")};
     }
 
-    /** A batch of records, one per new event of {@link #eventArguments}. */
-    private static String[] recordArguments() {
-        String[] ids = IntStream.rangeClosed(1, KEYS).mapToObj(i -> "new-" + i).toArray(String[]::new);
-        return new String[]{texts(orgs()), texts(ids), repeat("now()", "timestamptz"), repeat("0", "int"),
-                texts(ids), repeat("now()", "timestamptz"), texts(users()), texts(users()), texts(users()),
-                repeat("'consent.given'", "text"), repeat("'ads'", "text"), nulls("text"), nulls("text"),
-                nulls("bool"), repeat("true", "bool"), repeat("'granted'", "text"), repeat("'gdpr'", "text"),
-                nulls("text"), repeat("'FR'", "text"), nulls("text"), repeat("'web'", "text"),
-                repeat("'2.1.0'", "text"), repeat("'key-1'", "text")};
+    private static String[] ids() {
+        return IntStream.rangeClosed(1, KEYS).mapToObj(i -> "new-" + i).toArray(String[]::new);
     }
 
     private static String[] users() {

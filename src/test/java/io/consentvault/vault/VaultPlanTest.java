@@ -49,19 +49,21 @@ class VaultPlanTest {
         if (!sql("SELECT count(*) FROM consent_records WHERE organization_id = $1", Tuple.of(ORG)).startsWith("0")) {
             return;
         }
-        // 60,000 records of ORG and 60,000 of another organization, received over two months, created over three
+        // 60,000 events of ORG and 60,000 of another organization, received over two months, created over three,
+        // one item each: 120,000 records
         sql("""
-                INSERT INTO consent_records (organization_id, event_key, received_at, event_index, event_id,
-                                             created_at, user_key, user_id, action, purpose, decision, change)
+                INSERT INTO events (organization_id, event_key, received_at, id, user_key, user_id, event_time, items,
+                                    payload, item_decisions, item_changes)
                 SELECT CASE WHEN i % 2 = 0 THEN $1 ELSE $1 || '-other' END, 'ev-' || i,
-                       now() - (i % 60) * interval '1 day', 0, 'ev-' || i,
-                       now() - (i % 90) * interval '1 day' - i * interval '1 second', 'u-' || (i % 5000),
-                       'u-' || (i % 5000), CASE WHEN i % 7 = 0 THEN 'consent.refused' ELSE 'consent.given' END,
-                       CASE WHEN i % 3 = 0 THEN 'ads' ELSE 'analytics' END, i % 7 <> 0,
-                       CASE WHEN i % 7 = 0 THEN 'withdrawn' ELSE 'granted' END
+                       now() - (i % 60) * interval '1 day', 'ev-' || i, 'u-' || (i % 5000), 'u-' || (i % 5000),
+                       now() - (i % 90) * interval '1 day' - i * interval '1 second',
+                       jsonb_build_array(jsonb_build_object(
+                           'action', CASE WHEN i % 7 = 0 THEN 'consent.refused' ELSE 'consent.given' END,
+                           'purpose', CASE WHEN i % 3 = 0 THEN 'ads' ELSE 'analytics' END)),
+                       '{}', ARRAY[i % 7 <> 0], ARRAY[CASE WHEN i % 7 = 0 THEN 'withdrawn' ELSE 'granted' END]
                 FROM generate_series(1, 120000) i
                 """, Tuple.of(ORG));
-        sql("ANALYZE consent_records", Tuple.tuple());
+        sql("ANALYZE events", Tuple.tuple());
     }
 
     String explain(Statement s) throws Exception {

@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import io.consentvault.core.event.ConsentEvent;
+import io.consentvault.core.event.EventItem;
 import io.consentvault.core.event.StoredEvent;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -18,32 +20,33 @@ import io.vertx.sqlclient.Tuple;
 public final class EventsTable {
 
     /**
-     * A batch as a relation {@code input}, from the 25 arrays of {@link #arrays} (one plan for every batch size):
-     * every written column, and {@code dedup_key}, the idempotency key the batch claims in {@code event_keys}.
+     * A batch as a relation {@code i}, from the 26 arrays of {@link #arrays} (one plan for every batch size): every
+     * written column, the item arrays as array literals ({@code item_decisions}, {@code item_changes}: an array per
+     * event does not fit in one array parameter).
      */
     public static final String INPUT = """
-            unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
-                   $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::text[],
+            unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[],
+                   $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
                    $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[],
-                   $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[])
-              AS t(organization_id, id, event_key, dedup_key, received_at, created_at, updated_at, event_time,
+                   $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[])
+              AS i(organization_id, id, event_key, received_at, created_at, updated_at, event_time,
                    user_id, user_key, user_type, country, region, regulation, notice_id, consent_string,
                    source_type, sdk_version, source_url, items, client_ip, user_agent, idempotency_key, payload,
-                   api_key_id)
+                   api_key_id, item_decisions, item_changes)
             """;
 
     /** The written columns, in the order of {@link #VALUES}. */
     public static final String WRITTEN = """
             organization_id, event_key, received_at, id, user_key, user_id, user_type, created_at, updated_at,
             event_time, country, region, regulation, notice_id, consent_string, source_type, sdk_version, source_url,
-            items, client_ip, user_agent, idempotency_key, payload, api_key_id""";
+            items, client_ip, user_agent, idempotency_key, payload, api_key_id, item_decisions, item_changes""";
 
     /** The values of {@link #WRITTEN} from a row {@code i} of {@link #INPUT}. */
     public static final String VALUES = """
             i.organization_id, i.event_key, i.received_at, i.id, i.user_key, i.user_id, i.user_type, i.created_at,
             i.updated_at, i.event_time, i.country, i.region, i.regulation, i.notice_id, i.consent_string,
             i.source_type, i.sdk_version, i.source_url, i.items::jsonb, i.client_ip, i.user_agent,
-            i.idempotency_key, i.payload, i.api_key_id""";
+            i.idempotency_key, i.payload, i.api_key_id, i.item_decisions::boolean[], i.item_changes::text[]""";
 
     /** The columns {@link #read} maps, in its order. */
     public static final String COLUMNS = """
@@ -57,23 +60,25 @@ public final class EventsTable {
     private EventsTable() {
     }
 
-    /** The arrays of {@link #INPUT} for these events, in their order. */
-    public static Tuple arrays(List<ConsentEvent> rows) {
+    /**
+     * The arrays of {@link #INPUT} for these events, in their order, with what each item did to its user's state
+     * ({@code changes}, by event identity; an event without an entry records none).
+     */
+    public static Tuple arrays(List<ConsentEvent> rows, Map<ConsentEvent, String[]> changes) {
         int n = rows.size();
-        String[] org = new String[n], id = new String[n], eventKey = new String[n], dedup = new String[n];
+        String[] org = new String[n], id = new String[n], eventKey = new String[n];
         OffsetDateTime[] received = new OffsetDateTime[n], created = new OffsetDateTime[n],
                 updated = new OffsetDateTime[n], eventTime = new OffsetDateTime[n];
         String[] userId = new String[n], userKey = new String[n], userType = new String[n], country = new String[n],
                 region = new String[n], regulation = new String[n], notice = new String[n], consent = new String[n],
                 sourceType = new String[n], sdk = new String[n], url = new String[n], items = new String[n],
                 ip = new String[n], ua = new String[n], idem = new String[n], payload = new String[n],
-                key = new String[n];
+                key = new String[n], decisions = new String[n], itemChanges = new String[n];
         for (int i = 0; i < n; i++) {
             ConsentEvent e = rows.get(i);
             org[i] = e.organizationId();
             id[i] = e.id();
             eventKey[i] = e.eventKey();
-            dedup[i] = e.dedupKey();
             received[i] = utc(e.receivedAt());
             created[i] = utc(e.createdAt());
             updated[i] = utc(e.updatedAt());
@@ -95,10 +100,35 @@ public final class EventsTable {
             idem[i] = e.idempotencyKey();
             payload[i] = e.payload();
             key[i] = e.apiKeyId();
+            decisions[i] = decisions(e.eventItems());
+            itemChanges[i] = changes(e.eventItems().size(), changes.get(e));
         }
-        return Tuple.from(new Object[]{org, id, eventKey, dedup, received, created, updated, eventTime, userId,
-                userKey, userType, country, region, regulation, notice, consent, sourceType, sdk, url, items, ip, ua,
-                idem, payload, key});
+        return Tuple.from(new Object[]{org, id, eventKey, received, created, updated, eventTime, userId, userKey,
+                userType, country, region, regulation, notice, consent, sourceType, sdk, url, items, ip, ua, idem,
+                payload, key, decisions, itemChanges});
+    }
+
+    /** What each item decides, as an array literal: {@code {t,f,NULL}}. */
+    static String decisions(List<EventItem> items) {
+        StringBuilder s = new StringBuilder(2 + 5 * items.size()).append('{');
+        for (int i = 0; i < items.size(); i++) {
+            Boolean d = items.get(i).decision();
+            s.append(i == 0 ? "" : ",").append(d == null ? "NULL" : d ? "t" : "f");
+        }
+        return s.append('}').toString();
+    }
+
+    /** What each item changed, as an array literal ({@code {granted,NULL}}); null when nothing was recorded. */
+    static String changes(int items, String[] changes) {
+        if (changes == null) {
+            return null;
+        }
+        StringBuilder s = new StringBuilder(2 + 10 * items).append('{');
+        for (int i = 0; i < items; i++) {
+            String c = i < changes.length ? changes[i] : null;
+            s.append(i == 0 ? "" : ",").append(c == null ? "NULL" : c); // the change names need no quoting
+        }
+        return s.append('}').toString();
     }
 
     /** A row of {@link #COLUMNS} (or {@link #COLUMNS_WITHOUT_PAYLOAD}). */

@@ -5,36 +5,15 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-
-import io.consentvault.core.event.ConsentEvent;
-import io.consentvault.core.event.EventItem;
-import io.consentvault.core.layout.ExportLayout;
-import io.vertx.sqlclient.Tuple;
 
 /**
- * The {@code consent_records} table's columns and row mapping, in one place: the vault's records, one per item of a
- * stored event's {@code events[]}, how a batch becomes the arrays of one insert ({@link #INPUT}, {@link #arrays}), and
- * the record's opaque id ({@link #ID}, {@link #id}, {@link #parseId}): computed from the row, never stored, it leads
- * straight to the row. Stateless.
+ * The vault's records ({@code consent_records}, a view of the events, one row per item of their {@code events[]}: see
+ * the migration): the fields a record shows ({@link #FIELDS}) and the record's opaque id ({@link #ID}, {@link #id},
+ * {@link #parseId}), computed from the row, never stored, that leads straight to it. The facts only the write knows
+ * are written with the event ({@link EventsTable#arrays}). Stateless.
  */
 public final class RecordsTable {
-
-    /** The written columns, in the order of {@link #INPUT}'s arrays. */
-    public static final String WRITTEN = """
-            organization_id, event_key, received_at, event_index, event_id, created_at, user_key, user_id,
-            organization_user_id, action, purpose, vendor, legal_basis, value, decision, change, regulation,
-            notice_id, country, region, source_type, sdk_version, api_key_id""";
-
-    /** A batch of records as a relation, from the 23 arrays of {@link #arrays}. */
-    public static final String INPUT = """
-            unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::timestamptz[],
-                   $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-                   $14::bool[], $15::bool[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],
-                   $21::text[], $22::text[], $23::text[])""";
 
     /**
      * The record's id as SQL over the row ({@code consent_record_id}, a function of the migration that computes what
@@ -49,68 +28,6 @@ public final class RecordsTable {
             api_key_id, created_at, received_at""";
 
     private RecordsTable() {
-    }
-
-    /** The number of records these events make. */
-    public static int count(List<ConsentEvent> events) {
-        int n = 0;
-        for (ConsentEvent e : events) {
-            n += e.eventItems().size();
-        }
-        return n;
-    }
-
-    /**
-     * The arrays of {@link #INPUT}: one row per item of each event, with the change of each item ({@code changes}, by
-     * event identity; an event without one records none).
-     */
-    public static Tuple arrays(List<ConsentEvent> events, Map<ConsentEvent, String[]> changes) {
-        int n = count(events);
-        String[] org = new String[n], eventKey = new String[n], eventId = new String[n],
-                userKey = new String[n], userId = new String[n], orgUserId = new String[n], action = new String[n],
-                purpose = new String[n], vendor = new String[n], basis = new String[n], change = new String[n],
-                regulation = new String[n], notice = new String[n], country = new String[n], region = new String[n],
-                sourceType = new String[n], sdk = new String[n], key = new String[n];
-        OffsetDateTime[] received = new OffsetDateTime[n], created = new OffsetDateTime[n];
-        Integer[] index = new Integer[n];
-        Boolean[] value = new Boolean[n], decision = new Boolean[n];
-        int r = 0;
-        for (ConsentEvent e : events) {
-            List<EventItem> items = e.eventItems();
-            String[] itemChanges = changes.get(e);
-            OffsetDateTime receivedAt = EventsTable.utc(e.receivedAt());
-            OffsetDateTime createdAt = EventsTable.utc(e.eventTime());
-            String organizationUserId = ExportLayout.organizationUserId(e.userType(), e.userId());
-            for (int i = 0; i < items.size(); i++, r++) {
-                EventItem item = items.get(i);
-                org[r] = e.organizationId();
-                eventKey[r] = e.eventKey();
-                received[r] = receivedAt;
-                index[r] = i;
-                eventId[r] = e.id();
-                created[r] = createdAt;
-                userKey[r] = e.userKey();
-                userId[r] = e.userId();
-                orgUserId[r] = organizationUserId;
-                action[r] = item.action();
-                purpose[r] = item.purpose();
-                vendor[r] = item.vendor();
-                basis[r] = item.legalBasis();
-                value[r] = item.value();
-                decision[r] = item.decision();
-                change[r] = itemChanges == null ? null : itemChanges[i];
-                regulation[r] = e.regulation();
-                notice[r] = e.noticeId();
-                country[r] = e.country();
-                region[r] = e.region();
-                sourceType[r] = e.sourceType();
-                sdk[r] = e.sdkVersion();
-                key[r] = e.apiKeyId();
-            }
-        }
-        return Tuple.from(new Object[]{org, eventKey, received, index, eventId, created, userKey, userId,
-                orgUserId, action, purpose, vendor, basis, value, decision, change, regulation, notice, country,
-                region, sourceType, sdk, key});
     }
 
     /** Where a record's row is: its created_at (the index it is found by), its event's receive time and key, and the item's index. */

@@ -1,6 +1,10 @@
 package io.consentvault.ingest.batch;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.consentvault.core.event.ConsentEvent;
 import io.consentvault.core.store.EventsTable;
@@ -8,51 +12,71 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 
 /**
- * The events of a batch into the {@code events} table, in one statement that also claims their idempotency keys in
- * {@code event_keys} and inserts only the events whose key was free (or that have none): one round trip, one plan for
- * every batch size (arrays through {@code unnest}, {@link EventsTable#INPUT}). Answers the keys it claimed, which
- * {@link Idempotency} turns into answers.
+ * The events of a batch into the {@code events} table, in two statements of one transaction: first the batch claims
+ * its idempotency keys in {@code event_keys} ({@link #CLAIM}), which decides the events to store; once the merge has
+ * said what each of their items did to the users' state, they are inserted with it ({@link #INSERT}), which makes them
+ * the vault's records. One plan for every batch size (arrays through {@code unnest}, {@link EventsTable#INPUT}).
  */
 public final class EventInserts {
 
-    /** First attempt: no event of the batch can be stored yet, so the events insert checks no conflict. */
-    public static final String INSERT = insert("");
+    /** Claims the keys that are free; answers the (organization, key) pairs claimed. */
+    public static final String CLAIM = """
+            INSERT INTO event_keys (organization_id, dedup_key, event_id, received_at)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
+            ON CONFLICT DO NOTHING
+            RETURNING organization_id, dedup_key
+            """;
+
+    /** First attempt: no event of the batch can be stored yet, so the insert checks no conflict. */
+    public static final String INSERT = "INSERT INTO events (" + EventsTable.WRITTEN + ") SELECT " + EventsTable.VALUES
+            + " FROM " + EventsTable.INPUT;
 
     /** After an ambiguous failure (the commit may have landed): the events already stored are skipped. */
-    public static final String INSERT_AGAIN = insert("ON CONFLICT DO NOTHING");
+    public static final String INSERT_AGAIN = INSERT + " ON CONFLICT DO NOTHING";
 
     private EventInserts() {
     }
 
-    private static String insert(String onConflict) {
-        return """
-                WITH input AS (
-                  SELECT * FROM %s
-                ), claimed AS (
-                  INSERT INTO event_keys (organization_id, dedup_key, event_id, received_at)
-                  SELECT organization_id, dedup_key, id, received_at FROM input WHERE dedup_key IS NOT NULL
-                  ON CONFLICT DO NOTHING
-                  RETURNING organization_id, dedup_key
-                ), stored AS (
-                  INSERT INTO events (%s)
-                  SELECT %s
-                  FROM input i
-                  WHERE i.dedup_key IS NULL
-                     OR EXISTS (SELECT 1 FROM claimed c
-                                WHERE c.organization_id = i.organization_id AND c.dedup_key = i.dedup_key)
-                  %s
-                )
-                SELECT organization_id, dedup_key FROM claimed
-                """.formatted(EventsTable.INPUT.strip(), EventsTable.WRITTEN, EventsTable.VALUES, onConflict);
+    /**
+     * Claims the idempotency keys of these rows (sorted by key, so that concurrent batches take their locks in one
+     * order). Answers the pairs claimed; null, with no statement sent, when no row has a key.
+     */
+    static Future<RowSet<Row>> claim(SqlConnection conn, List<ConsentEvent> sorted) {
+        List<ConsentEvent> keyed = new ArrayList<>(sorted.size());
+        for (ConsentEvent e : sorted) {
+            if (e.dedupKey() != null) {
+                keyed.add(e);
+            }
+        }
+        if (keyed.isEmpty()) {
+            return Future.succeededFuture(null);
+        }
+        int n = keyed.size();
+        String[] org = new String[n], key = new String[n], id = new String[n];
+        OffsetDateTime[] received = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            ConsentEvent e = keyed.get(i);
+            org[i] = e.organizationId();
+            key[i] = e.dedupKey();
+            id[i] = e.id();
+            received[i] = e.receivedAt().atOffset(ZoneOffset.UTC);
+        }
+        return conn.preparedQuery(CLAIM).execute(Tuple.of(org, key, id, received));
     }
 
     /**
-     * Inserts the rows (sorted by key, so that concurrent batches take their locks in one order); {@code again} after
-     * an attempt that may have committed. Answers the (organization, key) pairs claimed.
+     * Inserts the events to store, with what each item changed ({@code changes}, by event identity); {@code again}
+     * after an attempt that may have committed.
      */
-    static Future<RowSet<Row>> insert(SqlConnection conn, List<ConsentEvent> sorted, boolean again) {
-        return conn.preparedQuery(again ? INSERT_AGAIN : INSERT).execute(EventsTable.arrays(sorted));
+    static Future<RowSet<Row>> insert(SqlConnection conn, List<ConsentEvent> stored,
+            Map<ConsentEvent, String[]> changes,
+            boolean again) {
+        if (stored.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return conn.preparedQuery(again ? INSERT_AGAIN : INSERT).execute(EventsTable.arrays(stored, changes));
     }
 }

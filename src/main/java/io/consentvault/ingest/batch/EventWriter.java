@@ -21,9 +21,9 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 
 /**
- * The transaction of one batch: its events stored ({@link EventInserts}) once per idempotency key
- * ({@link Idempotency}), folded into the users' state ({@link StateUpdates}) and recorded in the vault, one record
- * per item with what it changed ({@link RecordInserts}), committed together. Safe to run
+ * The transaction of one batch: its idempotency keys claimed ({@link Idempotency}), its events folded into the users'
+ * state ({@link StateUpdates}) and stored with what each item changed, which makes them the vault's records
+ * ({@link EventInserts}), committed together. Safe to run
  * again after an ambiguous commit: rows are keyed by their server-assigned id and receive time, and a key claimed by
  * this very event counts as its own.
  * <p>
@@ -49,9 +49,10 @@ public class EventWriter {
     }
 
     /**
-     * Stores the batch and folds it into the users' state, in one transaction. Usually two round trips: the events
-     * (with the states this replica does not hold and, if some user may get a new row, its first revision, read
-     * alongside), then the guarded state upsert, the announcement, the vault records and the commit, pipelined. When a state turns out to
+     * Stores the batch and folds it into the users' state, in one transaction. Usually two round trips: the claim of
+     * the idempotency keys (with the states this replica does not hold and, if some user may get a new row, its first
+     * revision, read alongside), then the events with what their items changed, the guarded state upsert, the
+     * announcement and the commit, pipelined. When a state turns out to
      * have changed under the merge, the batch is written again, on the same connection, with the users' rows locked
      * first.
      * <p>
@@ -80,7 +81,7 @@ public class EventWriter {
     private Future<Written> optimistic(SqlConnection conn, Idempotency b, boolean again,
             Map<UserKey, ConsentState> bases, List<UserKey> unknown) {
         Future<?> begin = conn.query("BEGIN").execute();
-        Future<RowSet<Row>> inserted = EventInserts.insert(conn, b.sorted, again);
+        Future<RowSet<Row>> claimed = EventInserts.claim(conn, b.sorted);
         Future<Map<UserKey, ConsentState>> loaded = unknown.isEmpty()
                 ? Future.succeededFuture(Map.of())
                 : states.load(conn, unknown);
@@ -88,32 +89,32 @@ public class EventWriter {
         Future<Long> firstRevision = unknown.isEmpty() && !bases.containsValue(null)
                 ? Future.succeededFuture(0L)
                 : states.firstRevision(conn);
-        return endOnFailure(conn, Future.all(begin, inserted, loaded, firstRevision)
-                .compose(done -> b.stored(conn, inserted.result()))).compose(stored -> {
+        return endOnFailure(conn, Future.all(begin, claimed, loaded, firstRevision)
+                .compose(done -> b.stored(conn, claimed.result()))).compose(stored -> {
                     bases.putAll(loaded.result());
                     for (UserKey key : unknown) {
                         bases.putIfAbsent(key, null); // not stored yet: a new row
                     }
                     BatchMerge.Merged merged = BatchMerge.merge(stored.events(), bases, firstRevision.result());
+                    Future<?> events = EventInserts.insert(conn, stored.events(), merged.changes(), again);
                     Future<Map<UserKey, ConsentState>> state = states.writeGuarded(conn, merged);
-                    Future<?> records = RecordInserts.insert(conn, stored.events(), merged.changes(), again);
                     Future<?> commit = conn.query("COMMIT").execute();
-                    return Future.all(state, records, commit)
+                    return Future.all(events, state, commit)
                             .transform(ar -> ar.succeeded()
                                     ? Future.succeededFuture(new Written(b.answer(stored.earlier()), state.result()))
-                                    : Future.failedFuture(afterCommitSent(state.failed()
-                                            ? state.cause()
-                                            : records.failed() ? records.cause() : ar.cause())));
+                                    : Future.failedFuture(afterCommitSent(events.failed()
+                                            ? events.cause()
+                                            : state.failed() ? state.cause() : ar.cause())));
                 });
     }
 
     private Future<Written> locked(SqlConnection conn, Idempotency b, boolean again) {
         Future<?> begin = conn.query("BEGIN").execute();
-        Future<RowSet<Row>> inserted = EventInserts.insert(conn, b.sorted, again);
-        return endOnFailure(conn, Future.all(begin, inserted)
-                .compose(done -> b.stored(conn, inserted.result()))
+        Future<RowSet<Row>> claimed = EventInserts.claim(conn, b.sorted);
+        return endOnFailure(conn, Future.all(begin, claimed)
+                .compose(done -> b.stored(conn, claimed.result()))
                 .compose(stored -> states.applyLocked(conn, stored.events())
-                        .compose(merged -> RecordInserts.insert(conn, stored.events(), merged.changes(), again)
+                        .compose(merged -> EventInserts.insert(conn, stored.events(), merged.changes(), again)
                                 .map(done -> new Written(b.answer(stored.earlier()), merged.changed())))))
                 .compose(written -> conn.query("COMMIT").execute().map(written)
                         .recover(failure -> Future.failedFuture(afterCommitSent(failure))));

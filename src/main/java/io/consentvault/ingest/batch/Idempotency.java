@@ -58,11 +58,16 @@ public final class Idempotency {
     record Stored(List<ConsentEvent> events, Map<String, IngestResult> earlier) {
     }
 
-    /** Splits the rows by whether their key was claimed, and looks up the earlier events of the others. */
+    /**
+     * Splits the rows by whether their key was claimed ({@code claimedRows}: null when no row has a key), and looks up
+     * the earlier events of the others.
+     */
     Future<Stored> stored(SqlConnection conn, RowSet<Row> claimedRows) {
         Set<String> claimed = new HashSet<>();
-        for (Row r : claimedRows) {
-            claimed.add(r.getString(0) + '\0' + r.getString(1));
+        if (claimedRows != null) {
+            for (Row r : claimedRows) {
+                claimed.add(r.getString(0) + '\0' + r.getString(1));
+            }
         }
         List<ConsentEvent> taken = new ArrayList<>();
         List<ConsentEvent> stored = new ArrayList<>(rows.size());

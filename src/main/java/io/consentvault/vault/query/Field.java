@@ -88,11 +88,16 @@ public enum Field {
     }
 
     /**
-     * The field as SQL over a row of {@code consent_records}: its column, or for {@code id}, which is not stored, the
-     * expression that computes it ({@link RecordsTable#ID}).
+     * The field as SQL over a row of {@code consent_records}: its column; for {@code id}, which is not stored, the
+     * expression that computes it ({@link RecordsTable#ID}); for {@code organization_id}, which keeps the events'
+     * collation so that the organization bound matches the indexes, the column compared by code point like the others.
      */
     public String sql() {
-        return this == ID ? RecordsTable.ID : fieldName;
+        return switch (this) {
+            case ID -> RecordsTable.ID;
+            case ORGANIZATION_ID -> "(organization_id COLLATE \"C\")";
+            default -> fieldName;
+        };
     }
 
     /** The field of that exact name (case-sensitive), if there is one. */

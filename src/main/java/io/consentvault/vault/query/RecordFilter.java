@@ -52,11 +52,11 @@ public final class RecordFilter {
      * {@code $1} for a statement that has no parameter of its own before it), then each condition's binds in order.
      */
     public SqlFragment toSql(int firstIndex) {
-        SqlFragment organization = SqlBuilder
-                .build(new Expr.Compare(Field.ORGANIZATION_ID, Expr.Op.EQ, new Literal.Text(organizationId)),
-                        firstIndex);
-        StringBuilder text = new StringBuilder(organization.text());
-        List<Object> binds = new ArrayList<>(organization.binds());
+        // the bare column, not the field's SQL (compared by code point): an equality either way, and only the bare
+        // column matches the indexes that lead with the organization
+        StringBuilder text = new StringBuilder("organization_id = $").append(firstIndex).append("::text");
+        List<Object> binds = new ArrayList<>();
+        binds.add(organizationId);
         for (Expr condition : conditions) {
             SqlFragment part = SqlBuilder.build(condition, firstIndex + binds.size());
             text.append(" AND (").append(part.text()).append(')');

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -120,16 +121,21 @@ class EventsTableTest {
     record Written(List<String> claimed, List<ConsentEvent> stored, List<IngestResult> answers) {
     }
 
-    /** A batch through {@link EventInserts#insert} and {@link Idempotency}, in one transaction, as the writer does. */
+    /**
+     * A batch through {@link EventInserts} and {@link Idempotency}, in one transaction, as the writer does: the keys
+     * claimed, then the events stored.
+     */
     Written write(List<ConsentEvent> batch) throws Exception {
         Idempotency idempotency = new Idempotency(batch);
-        return await(pool.withTransaction(conn -> EventInserts.insert(conn, idempotency.sorted, false)
-                .compose(claimed -> {
-                    List<String> keys = new ArrayList<>();
-                    claimed.forEach(r -> keys.add(r.getString(0) + " " + r.getString(1)));
-                    return idempotency.stored(conn, claimed)
-                            .map(stored -> new Written(keys, stored.events(), idempotency.answer(stored.earlier())));
-                })));
+        return await(pool.withTransaction(conn -> EventInserts.claim(conn, idempotency.sorted).compose(claimed -> {
+            List<String> keys = new ArrayList<>();
+            if (claimed != null) {
+                claimed.forEach(r -> keys.add(r.getString(0) + " " + r.getString(1)));
+            }
+            return idempotency.stored(conn, claimed)
+                    .compose(stored -> EventInserts.insert(conn, stored.events(), Map.of(), false)
+                            .map(done -> new Written(keys, stored.events(), idempotency.answer(stored.earlier()))));
+        })));
     }
 
     StoredEvent find(String org, String id) {

@@ -11,10 +11,10 @@ import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-
-import io.consentvault.core.store.RecordsTable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,9 +41,9 @@ class QueryPropertiesTest {
     /** At least one of these is in every generated string: none of them can appear in the SQL the builder writes. */
     private static final String[] MARKERS = {";", "\\", "--", "é", "🙂", "日", "/*"};
 
-    /** Everything the SQL text may be made of: column names, operators, keywords, typed placeholders. */
+    /** Everything the SQL text may be made of: the fields' SQL, column names, operators, keywords, typed placeholders. */
     private static final Pattern SQL_TOKEN = Pattern.compile(
-            Pattern.quote(RecordsTable.ID)
+            Stream.of(Field.values()).map(f -> Pattern.quote(f.sql())).collect(Collectors.joining("|"))
                     + "| |[a-z_]+|\\$[1-9][0-9]*::(?:text|integer|boolean|timestamptz)|<>|<=|>=|=|<|>|\\(|\\)|, "
                     + "|AND|OR|NOT|IN|LIKE|ESCAPE ''|IS|NULL");
 

@@ -22,7 +22,8 @@ class RecordFilterTest {
     void aClauseIsAndedInParentheses() {
         SqlFragment sql = RecordFilter.of("org-1")
                 .and(QueryParser.parse("organization_id = 'other' OR value = true")).toSql(1);
-        assertEquals("organization_id = $1::text AND (organization_id = $2::text OR value = $3::boolean)",
+        assertEquals(
+                "organization_id = $1::text AND ((organization_id COLLATE \"C\") = $2::text OR value = $3::boolean)",
                 sql.text());
         assertEquals(List.of("org-1", "other", true), sql.binds());
     }
