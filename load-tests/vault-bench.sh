@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The vault's read benchmark: packages the service, starts it on a fresh embedded database, seeds RECORDS consent
-# records straight into consent_records (SQL, chunks of 1M, 3 organizations, received over the last 90 days, in the
+# records (RECORDS / 4 events of four items each, straight into events with what their items decided and changed, as
+# the service stores them; SQL, chunks of 1M records, 3 organizations, received over the last 90 days, in the
 # monthly partitions the service would have made then), vacuums, and measures the first pages of GET /v1/vault/records
 # that auditors ask for, plus a month's COUNT(*) through POST /v1/vault/search. The target: first page p99 < 50 ms
 # at 10M records. Everything runs on this machine, on loopback, with wrk (1 thread) as the load generator.
@@ -106,8 +107,7 @@ export PGPASSWORD; PGPASSWORD=$(cat "$DATA/pg.password")
 T0=$(date -u +%Y-%m-%dT%H:%M:%S.%6NZ); T0_S=$(date -u -d "$T0" +%s)
 THIS_MONTH=$(date -u -d "$T0" +%Y-%m-01)
 echo "== partitions of the past months (the service prepares this month and the ones ahead)" >&2
-# as PartitionMaintainer names and bounds them, under its advisory lock ("consent"): events and records month for
-# month, so that partitions past ones stay aligned
+# as PartitionMaintainer names and bounds them, under its advisory lock ("consent")
 PARTS="BEGIN; SELECT pg_advisory_xact_lock($((0x636f6e73656e74)));"
 month=$(date -u -d "@$((T0_S - SPAN_DAYS * 86400))" +%Y-%m-01)
 while [[ "$month" < "$THIS_MONTH" ]]; do
@@ -116,8 +116,8 @@ while [[ "$month" < "$THIS_MONTH" ]]; do
   PARTS+="CREATE TABLE events_p$p PARTITION OF events $range;
     ALTER TABLE events_p$p ALTER COLUMN items SET STATISTICS 0, ALTER COLUMN payload SET STATISTICS 0,
       ALTER COLUMN consent_string SET STATISTICS 0, ALTER COLUMN user_agent SET STATISTICS 0;
-    CREATE TABLE consent_records_p$p PARTITION OF consent_records $range;"
-  echo "  events_p$p, consent_records_p$p" >&2
+"
+  echo "  events_p$p" >&2
   month=$next
 done
 sql -c "$PARTS COMMIT;" >/dev/null
@@ -135,24 +135,32 @@ for ((from = 0; from < RECORDS; from += CHUNK)); do
   to=$(( from + CHUNK < RECORDS ? from + CHUNK : RECORDS ))
   sql -c "CREATE FUNCTION pg_temp.pick(x bigint, salt bigint, n integer) RETURNS integer LANGUAGE sql IMMUTABLE
             AS 'SELECT ((hashint8extended(x, salt) % n + n) % n)::integer'" -c "
-    INSERT INTO consent_records (organization_id, event_key, received_at, event_index, id, event_id, created_at,
-                                 user_key, user_id, organization_user_id, action, purpose, vendor, legal_basis, value,
-                                 decision, change, regulation, notice_id, country, region, source_type, sdk_version,
-                                 api_key_id)
-    SELECT ev.org, ev.event_id, ev.received_at, r.idx,
-           translate(encode(convert_to(((extract(epoch FROM ev.received_at) * 1000000)::bigint)::text || '.' || r.idx
-               || '.' || ev.event_id, 'UTF8'), 'base64'), E'+/=\n', '-_'),
-           ev.event_id, ev.created_at, ev.user_id, ev.user_id, CASE WHEN NOT ev.didomi THEN ev.user_id END,
+    INSERT INTO events (organization_id, event_key, received_at, id, user_key, user_id, user_type, event_time,
+                        country, region, regulation, notice_id, source_type, sdk_version, items, client_ip, user_agent,
+                        payload, api_key_id, item_decisions, item_changes)
+    SELECT org, event_id, received_at, event_id, user_id, user_id, user_type, created_at, country, region, regulation,
+           notice_id, source_type, sdk_version,
+           jsonb_agg(jsonb_strip_nulls(jsonb_build_object('action', action, 'purpose', purpose, 'vendor', vendor,
+                                                          'legal_basis', legal_basis, 'value', value)) ORDER BY idx),
+           '203.0.113.7', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+           '{\"organization_id\":\"' || org || '\",\"user\":{\"id\":\"' || user_id || '\"},\"events\":'
+             || jsonb_agg(jsonb_strip_nulls(jsonb_build_object('action', action, 'purpose', purpose, 'vendor', vendor,
+                                                               'legal_basis', legal_basis, 'value', value)) ORDER BY idx)::text
+             || '}',
+           api_key_id, array_agg(decision ORDER BY idx), array_agg(change ORDER BY idx)
+    FROM (
+    SELECT ev.org, ev.event_id, ev.received_at, r.idx, ev.created_at, ev.user_id,
+           CASE WHEN ev.didomi THEN 'didomi' END AS user_type,
            it.action, it.purpose, it.vendor, it.legal_basis,
-           CASE WHEN pg_temp.pick(r.g, 14, 10) < 2 THEN d.decision END, d.decision,
+           CASE WHEN pg_temp.pick(r.g, 14, 10) < 2 THEN d.decision END AS value, d.decision,
            CASE WHEN d.decision IS NULL OR (it.purpose IS NULL AND it.vendor IS NULL) THEN NULL
                 WHEN pg_temp.pick(r.g, 15, 100) < 2 THEN 'superseded'
                 WHEN d.decision THEN CASE WHEN pg_temp.pick(r.g, 16, 100) < 45 THEN 'granted' ELSE 'renewed' END
-                WHEN pg_temp.pick(r.g, 16, 100) < 20 THEN 'withdrawn' ELSE 'refused' END,
-           CASE ev.country WHEN 'US' THEN 'ccpa' WHEN 'BR' THEN 'lgpd' ELSE 'gdpr' END,
+                WHEN pg_temp.pick(r.g, 16, 100) < 20 THEN 'withdrawn' ELSE 'refused' END AS change,
+           CASE ev.country WHEN 'US' THEN 'ccpa' WHEN 'BR' THEN 'lgpd' ELSE 'gdpr' END AS regulation,
            ev.notice_id, ev.country,
            CASE ev.country WHEN 'US' THEN (ARRAY['CA', 'NY', 'TX', 'WA'])[pg_temp.pick(r.e, 7, 4) + 1]
-                           WHEN 'FR' THEN (ARRAY['IDF', 'ARA', 'PAC', 'OCC'])[pg_temp.pick(r.e, 7, 4) + 1] END,
+                           WHEN 'FR' THEN (ARRAY['IDF', 'ARA', 'PAC', 'OCC'])[pg_temp.pick(r.e, 7, 4) + 1] END AS region,
            ev.source_type, ev.sdk_version, ev.api_key_id
     FROM (SELECT g, g / 4 AS e, (g % 4)::integer AS idx FROM generate_series($from::bigint, $(( to - 1 ))) g) r
     CROSS JOIN LATERAL (
@@ -195,11 +203,14 @@ for ((from = 0; from < RECORDS; from += CHUNK)); do
     CROSS JOIN LATERAL (
       SELECT CASE WHEN it.action IN ('consent.given', 'preferences.click.agreetoall') THEN true
                   WHEN it.action IN ('consent.refused', 'preferences.click.disagreetoall') THEN false END AS decision
-    ) d"
+    ) d
+    ) rec
+    GROUP BY org, event_id, received_at, created_at, user_id, user_type, country, region, regulation, notice_id,
+             source_type, sdk_version, api_key_id"
   echo "  $to ($(( SECONDS - SEED_STARTED )) s)" >&2
 done
-sql -c "VACUUM (ANALYZE) consent_records"
-sql -tAc "SELECT '  ' || tableoid::regclass || ': ' || count(*) FROM consent_records GROUP BY tableoid ORDER BY 1" >&2
+sql -c "VACUUM (ANALYZE) events"
+sql -tAc "SELECT '  ' || tableoid::regclass || ': ' || count(*) || ' events' FROM events GROUP BY tableoid ORDER BY 1" >&2
 SEEDED=$(sql -tAc "SELECT count(*) FROM consent_records")
 MEASURED=$(sql -tAc "SELECT count(*) FROM consent_records WHERE organization_id = '$ORG'")
 SEED_SECONDS=$(( SECONDS - SEED_STARTED ))
