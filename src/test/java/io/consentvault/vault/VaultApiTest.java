@@ -3,14 +3,20 @@ package io.consentvault.vault;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import io.consentvault.support.Api;
 import io.consentvault.support.Events;
+import io.consentvault.support.TestDatabase;
+import io.consentvault.vault.repository.Cursors;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
@@ -19,7 +25,9 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The vault over HTTP, fed by real events through the real ingest path: records are searchable once acknowledged. */
 @QuarkusTest
@@ -216,5 +224,47 @@ class VaultApiTest {
         assertEquals(58, (int) bad.path("errors[0].position"));
         assertEquals(400, search(org, Map.of("query", "SELECT secret FROM consent_records")).statusCode());
         assertEquals(400, search(org, Map.of("query", "SELECT * FROM events")).statusCode());
+    }
+
+    @Inject
+    Cursors cursors;
+
+    /**
+     * A replica is a service on the same database: a second {@link Cursors} over a pool of its own. A cursor one gives,
+     * the other opens; a cursor that has passed its 5 minutes (its content as the service seals it, with an expiry in
+     * the past: no waiting) is refused with the reason.
+     */
+    @Test
+    void aSearchCursorWorksOnAnyReplicaUntilItExpires() throws Exception {
+        String org = Events.unique("org-vault");
+        for (int i = 0; i < 3; i++) {
+            post(org, event(org, "r" + i, "2026-10-0" + (i + 1) + "T10:00:00Z",
+                    "[{\"action\": \"consent.given\", \"purpose\": \"ads\"}]"));
+        }
+        String cursor = search(org, Map.of("query", "SELECT user_id FROM consent_records ORDER BY created_at LIMIT 1",
+                "open_cursor", true)).path("next_cursor_id");
+        Map<String, String> db = TestDatabase.quarkusConfig();
+        PgConnectOptions options = PgConnectOptions.fromUri(db.get("quarkus.datasource.reactive.url"))
+                .setUser(db.get("quarkus.datasource.username")).setPassword(db.get("quarkus.datasource.password"));
+        io.vertx.mutiny.sqlclient.Pool other = io.vertx.mutiny.sqlclient.Pool
+                .newInstance(PgBuilder.pool().connectingTo(options).build());
+        try {
+            Cursors replica = new Cursors(other);
+            String content = replica.open(cursor);
+            assertNotNull(content, "another replica opens the cursor");
+            assertEquals(cursors.open(cursor), content);
+            String[] parts = content.split("\n", 4);
+            String expired = replica.seal(parts[0] + "\n" + parts[1] + "\n"
+                    + (System.currentTimeMillis() - 1) + "\n" + parts[3]);
+            var refused = search(org, Map.of("cursor_id", expired));
+            assertEquals(400, refused.statusCode());
+            assertEquals("/cursor_id", refused.path("errors[0].pointer"));
+            assertTrue(refused.path("errors[0].message").toString().contains("expired"), refused.asString());
+            // the same content, still in its time, pages on
+            var next = search(org, Map.of("cursor_id", replica.seal(content)));
+            assertEquals(List.of("r1"), next.path("results.user_id"));
+        } finally {
+            other.closeAndAwait();
+        }
     }
 }
