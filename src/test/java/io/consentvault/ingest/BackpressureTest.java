@@ -60,7 +60,7 @@ class BackpressureTest {
             // one event in the blocked commit, five queued behind it: the lane is full
             Poll.until("one batch blocked and five events queued", Duration.ofSeconds(30),
                     () -> TestDatabase.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                            + " AND query LIKE '%INSERT INTO event_keys%'") == 1
+                            + " AND query LIKE 'INSERT INTO events %'") == 1
                             && Metrics.value("consent_ingest_lane_depth{") == 5);
 
             String refusedId = Events.unique("refused");
