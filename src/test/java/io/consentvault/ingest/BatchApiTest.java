@@ -1,5 +1,6 @@
 package io.consentvault.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,6 +79,40 @@ class BatchApiTest {
                 .when().post("/v1/consents/events/batch")
                 .then().statusCode(413)
                 .contentType("application/problem+json");
+        assertEquals(1000, TestDatabase.count("SELECT count(*) FROM events WHERE organization_id = ?", org));
+    }
+
+    @Test
+    void anNdjsonBatchOfMoreThanAThousandLinesIsRefusedWhole() {
+        String org = Events.unique("org-1000-ndjson");
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            // blank lines and CRLF endings hold no event, so they do not count
+            lines.append(Events.event(org, "u" + i).replace("\n", " ")).append(i % 100 == 0 ? "\r\n\n \n" : "\n");
+        }
+        Api.as(org).contentType("application/x-ndjson").body(lines.toString().getBytes(StandardCharsets.UTF_8))
+                .when().post("/v1/consents/events/batch")
+                .then().statusCode(200)
+                .body("accepted", equalTo(1000));
+        assertEquals(1000, TestDatabase.count("SELECT count(*) FROM events WHERE organization_id = ?", org));
+
+        // one more valid event, on line 1,001: the whole batch is refused, none of it stored
+        String oneMore = lines + Events.event(org, "one-too-many").replace("\n", " ") + "\n";
+        Api.as(org).contentType("application/x-ndjson").body(oneMore.getBytes(StandardCharsets.UTF_8))
+                .when().post("/v1/consents/events/batch")
+                .then().statusCode(413)
+                .contentType("application/problem+json")
+                .body("status", equalTo(413))
+                .body("title", equalTo("Too many events"))
+                .body("detail", equalTo("a batch holds at most 1000 events; this one has 1001"));
+        // lines that are not even JSON count as lines
+        Api.as(org).contentType("application/x-ndjson")
+                .body((lines + "{not json\n[\n").getBytes(StandardCharsets.UTF_8))
+                .when().post("/v1/consents/events/batch")
+                .then().statusCode(413)
+                .body("detail", equalTo("a batch holds at most 1000 events; this one has 1002"));
+        assertEquals(0, TestDatabase.count("SELECT count(*) FROM events WHERE organization_id = ? AND user_id = ?",
+                org, "one-too-many"));
         assertEquals(1000, TestDatabase.count("SELECT count(*) FROM events WHERE organization_id = ?", org));
     }
 

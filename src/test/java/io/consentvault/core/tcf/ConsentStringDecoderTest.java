@@ -1,7 +1,12 @@
 package io.consentvault.core.tcf;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -124,6 +129,77 @@ class ConsentStringDecoderTest {
         assertEquals(Boolean.FALSE, d.decisions().vendors().get("754").enabled());
         assertEquals(new Decision(true, null), d.decisions().purposes().get("usnat:sale"));
         assertEquals(List.of("tcfeuv2", "usnat"), d.content().get("sections"));
+    }
+
+    @Test
+    void gppVendorListsOfThousandsOfVendorsDecodeToExactlyTheirVendors() throws Exception {
+        List<Integer> interests = List.of(2, 3, 1500, 2999, 4000);
+        // scattered ids: the encoder writes a bit field of 4,998 bits
+        List<Integer> everyThird = new ArrayList<>();
+        for (int v = 3; v <= 4998; v += 3) {
+            everyThird.add(v);
+        }
+        assertDecodesToExactly(everyThird, interests, false);
+        // two long runs, 4,500 vendors: two range entries
+        List<Integer> twoRuns = new ArrayList<>();
+        for (int v = 1; v <= 5000; v++) {
+            if (v <= 2000 || v > 2500) {
+                twoRuns.add(v);
+            }
+        }
+        assertDecodesToExactly(twoRuns, interests, true);
+    }
+
+    /** Every vendor up to the highest id named is decided, and only the ones listed are enabled. */
+    private static void assertDecodesToExactly(List<Integer> consents, List<Integer> interests, boolean ranges)
+            throws Exception {
+        String gpp = gppTcfEuV2(consents, interests);
+        assertEquals(ranges, vendorConsentsAreRanges(gpp), "the encoding this case is about");
+        Decoded d = ConsentStringDecoder.decode("gpp", gpp);
+        Set<Integer> consented = new HashSet<>(consents);
+        Map<String, Decision> expected = new HashMap<>();
+        for (int v = 1; v <= Math.max(consents.get(consents.size() - 1), interests.get(interests.size() - 1)); v++) {
+            expected.put(Integer.toString(v), new Decision(consented.contains(v), interests.contains(v)));
+        }
+        assertEquals(expected, d.decisions().vendors());
+        assertEquals(consents, d.content().get("tcfeuv2") instanceof Map<?, ?> m ? m.get("vendor_consents") : null);
+    }
+
+    @Test
+    void gppVendorIdsAboveTheGlobalVendorListAreRefused() throws Exception {
+        Decoded last = ConsentStringDecoder.decode("gpp", gppTcfEuV2(List.of(1, 5000), List.of()));
+        assertEquals(5000, ConsentStringDecoder.MAX_VENDOR_ID);
+        assertEquals(5000, last.decisions().vendors().size());
+        assertEquals(new Decision(true, false), last.decisions().vendors().get("5000"));
+
+        InvalidConsentString consent = assertThrows(InvalidConsentString.class,
+                () -> ConsentStringDecoder.decode("gpp", gppTcfEuV2(List.of(1, 5001), List.of())));
+        assertTrue(consent.getMessage().contains("names vendor 5001"), consent.getMessage());
+        // the legitimate interests count as much as the consents, up to the format's own limit
+        InvalidConsentString interest = assertThrows(InvalidConsentString.class,
+                () -> ConsentStringDecoder.decode("gpp", gppTcfEuV2(List.of(755), List.of(65_535))));
+        assertTrue(interest.getMessage().contains("names vendor 65535"), interest.getMessage());
+    }
+
+    /** A GPP string with one {@code tcfeuv2} section holding these vendor consents and legitimate interests. */
+    static String gppTcfEuV2(List<Integer> consents, List<Integer> interests) throws Exception {
+        GppModel model = new GppModel();
+        model.setFieldValue(TcfEuV2.NAME, TcfEuV2Field.CMP_ID, 42);
+        model.setFieldValue(TcfEuV2.NAME, TcfEuV2Field.VENDOR_CONSENTS, consents);
+        model.setFieldValue(TcfEuV2.NAME, TcfEuV2Field.VENDOR_LEGITIMATE_INTERESTS, interests);
+        return model.encode();
+    }
+
+    /**
+     * Whether a GPP string's {@code tcfeuv2} vendor consents are range entries rather than a bit field: the
+     * IsRangeEncoding bit that follows MaxVendorId (bit 229 of the core segment, base64url, 6 bits a character).
+     */
+    static boolean vendorConsentsAreRanges(String gpp) {
+        String core = gpp.split("~")[1].split("\\.")[0];
+        int bit = 229;
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int sextet = alphabet.indexOf(core.charAt(bit / 6));
+        return ((sextet >> (5 - bit % 6)) & 1) == 1;
     }
 
     @ParameterizedTest
