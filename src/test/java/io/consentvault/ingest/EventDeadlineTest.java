@@ -62,7 +62,7 @@ class EventDeadlineTest {
             Future<Response> firstAnswer = clients.submit(() -> post(org, Events.eventWithId(org, "u1", first)));
             Poll.until("the first event's commit blocked", Duration.ofSeconds(30),
                     () -> TestDatabase.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                            + " AND query LIKE '%INSERT INTO event_keys%'") == 1);
+                            + " AND query LIKE 'INSERT INTO events %'") == 1);
             Future<Response> lateAnswer = clients.submit(() -> post(org, Events.eventWithId(org, "u2", late)));
             Poll.until("the second event queued behind that commit", Duration.ofSeconds(30),
                     () -> lanes.depth() == 1);
