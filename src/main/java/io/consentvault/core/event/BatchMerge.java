@@ -27,7 +27,14 @@ public final class BatchMerge {
      * identity; an event of no user has none).
      */
     public record Merged(Map<UserKey, ConsentState> before, Map<UserKey, ConsentState> after,
-            Map<UserKey, ConsentState> changed, Map<ConsentEvent, String[]> changes) {
+            Map<UserKey, ConsentState> changed, Map<ConsentEvent, Effect> effects) {
+    }
+
+    /**
+     * What one event did, stored with it: the change of each of its items (see {@link #changes}) and the user's
+     * version once it was merged.
+     */
+    public record Effect(String[] changes, int version) {
     }
 
     /** The users of these events, in key order, each with their events in the order given. */
@@ -49,15 +56,16 @@ public final class BatchMerge {
     public static Merged merge(List<ConsentEvent> stored, Map<UserKey, ConsentState> bases, long firstRevision) {
         Map<UserKey, ConsentState> after = new LinkedHashMap<>();
         Map<UserKey, ConsentState> changed = new LinkedHashMap<>();
-        Map<ConsentEvent, String[]> changes = new IdentityHashMap<>();
+        Map<ConsentEvent, Effect> effects = new IdentityHashMap<>();
         byUser(stored).forEach((key, events) -> {
             ConsentState base = bases.get(key);
             ConsentState state = base != null
                     ? base
                     : ConsentState.empty(events.get(0).userId(), events.get(0).userType());
             for (ConsentEvent e : events) {
-                changes.put(e, changes(state, e));
+                String[] changes = changes(state, e);
                 state = ConsentMerge.apply(state, EventRules.facts(e));
+                effects.put(e, new Effect(changes, state.version()));
             }
             if (state != base) {
                 if (base == null && firstRevision <= 0) {
@@ -68,7 +76,7 @@ public final class BatchMerge {
             }
             after.put(key, state);
         });
-        return new Merged(bases, after, changed, changes);
+        return new Merged(bases, after, changed, effects);
     }
 
     /**

@@ -48,17 +48,25 @@ public final class ExportLayout {
     }
 
     /**
-     * The {@code user} object: {@code id}, {@code organization_id}, {@code organization_user_id}, {@code country},
-     * {@code last_seen_country}, {@code created_at}, {@code updated_at}, {@code version}, {@code metadata} and
-     * {@code consents} ({@code purposes}, {@code vendors}, {@code tcfcs}).
+     * The {@code user} object, every field of the export layout: {@code id}, {@code organization_id},
+     * {@code organization_user_id}, {@code organization_user_id_type}, {@code country}, {@code last_seen_country},
+     * {@code source}, {@code status}, {@code proofs_id}, {@code delegate}, {@code validation} (null for a user),
+     * {@code created_at}, {@code updated_at}, {@code version}, {@code metadata} and {@code consents}
+     * ({@code purposes} with their {@code preferences}, {@code vendors}, {@code tcfcs}, {@code channels}).
      */
     public static void user(JsonGenerator g, String organizationId, ConsentState s) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", s.userId());
         g.writeStringField("organization_id", organizationId);
         g.writeStringField("organization_user_id", organizationUserId(s.userType(), s.userId()));
+        g.writeNullField("organization_user_id_type");
         g.writeStringField("country", s.country().value());
         g.writeNullField("last_seen_country");
+        g.writeNullField("source");
+        g.writeNullField("status");
+        g.writeNullField("proofs_id");
+        g.writeNullField("delegate");
+        g.writeNullField("validation");
         time(g, "created_at", s.createdAt());
         time(g, "updated_at", s.updatedAt() != null ? s.updatedAt() : s.createdAt());
         g.writeNumberField("version", s.version());
@@ -71,6 +79,8 @@ public final class ExportLayout {
             g.writeStringField("id", p.getKey());
             bool(g, "enabled", p.getValue().consent().value());
             bool(g, "enabled_li", p.getValue().legitimateInterest().value());
+            g.writeArrayFieldStart("preferences");
+            g.writeEndArray();
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -81,6 +91,8 @@ public final class ExportLayout {
         stateVendors(g, "disabled_li", s, false, true);
         g.writeEndObject();
         g.writeStringField("tcfcs", s.tcfcs().value());
+        g.writeArrayFieldStart("channels");
+        g.writeEndArray();
         g.writeEndObject();
         g.writeEndObject();
     }
@@ -119,6 +131,8 @@ public final class ExportLayout {
             g.writeStringField("id", p.getKey());
             bool(g, "enabled", p.getValue().enabled());
             bool(g, "enabled_li", p.getValue().enabledLi());
+            g.writeArrayFieldStart("preferences");
+            g.writeEndArray();
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -150,7 +164,11 @@ public final class ExportLayout {
         g.writeNullField("proofs_id");
         g.writeNullField("delegate");
         g.writeNullField("validation");
-        g.writeNullField("version");
+        if (e.version() == null) {
+            g.writeNullField("version");
+        } else {
+            g.writeNumberField("version", e.version());
+        }
         if (proof) {
             g.writeStringField("regulation", e.regulation());
             g.writeStringField("notice_id", e.noticeId());

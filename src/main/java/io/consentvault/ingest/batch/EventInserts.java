@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.consentvault.core.event.BatchMerge;
 import io.consentvault.core.event.ConsentEvent;
 import io.consentvault.core.store.EventsTable;
 import io.vertx.core.Future;
@@ -68,15 +69,14 @@ public final class EventInserts {
     }
 
     /**
-     * Inserts the events to store, with what each item changed ({@code changes}, by event identity); {@code again}
-     * after an attempt that may have committed.
+     * Inserts the events to store, with what each did ({@code effects}, by event identity: each item's change, the
+     * user's version after it); {@code again} after an attempt that may have committed.
      */
     static Future<RowSet<Row>> insert(SqlConnection conn, List<ConsentEvent> stored,
-            Map<ConsentEvent, String[]> changes,
-            boolean again) {
+            Map<ConsentEvent, BatchMerge.Effect> effects, boolean again) {
         if (stored.isEmpty()) {
             return Future.succeededFuture();
         }
-        return conn.preparedQuery(again ? INSERT_AGAIN : INSERT).execute(EventsTable.arrays(stored, changes));
+        return conn.preparedQuery(again ? INSERT_AGAIN : INSERT).execute(EventsTable.arrays(stored, effects));
     }
 }

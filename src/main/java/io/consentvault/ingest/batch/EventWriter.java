@@ -96,7 +96,7 @@ public class EventWriter {
                         bases.putIfAbsent(key, null); // not stored yet: a new row
                     }
                     BatchMerge.Merged merged = BatchMerge.merge(stored.events(), bases, firstRevision.result());
-                    Future<?> events = EventInserts.insert(conn, stored.events(), merged.changes(), again);
+                    Future<?> events = EventInserts.insert(conn, stored.events(), merged.effects(), again);
                     Future<Map<UserKey, ConsentState>> state = states.writeGuarded(conn, merged);
                     Future<?> commit = conn.query("COMMIT").execute();
                     return Future.all(events, state, commit)
@@ -114,7 +114,7 @@ public class EventWriter {
         return endOnFailure(conn, Future.all(begin, claimed)
                 .compose(done -> b.stored(conn, claimed.result()))
                 .compose(stored -> states.applyLocked(conn, stored.events())
-                        .compose(merged -> EventInserts.insert(conn, stored.events(), merged.changes(), again)
+                        .compose(merged -> EventInserts.insert(conn, stored.events(), merged.effects(), again)
                                 .map(done -> new Written(b.answer(stored.earlier()), merged.changed())))))
                 .compose(written -> conn.query("COMMIT").execute().map(written)
                         .recover(failure -> Future.failedFuture(afterCommitSent(failure))));

@@ -90,7 +90,7 @@ class EventsTableTest {
         return new StoredEvent(e.organizationId(), e.id(), e.receivedAt(), e.createdAt(), e.updatedAt(),
                 e.eventTime(), e.userId(), e.userType(), e.country(), e.region(), e.regulation(), e.noticeId(),
                 e.consentString(), e.sourceType(), e.sdkVersion(), e.sourceUrl(), sorted(e.items()), e.clientIp(),
-                e.userAgent(), withPayload ? e.payload() : null, e.eventKey());
+                e.userAgent(), withPayload ? e.payload() : null, e.eventKey(), null);
     }
 
     /** A read event with its items in the form of {@link #expected}. */
@@ -106,7 +106,7 @@ class EventsTableTest {
         return new StoredEvent(s.organizationId(), s.id(), s.receivedAt(), s.createdAt(), s.updatedAt(),
                 s.eventTime(), s.userId(), s.userType(), s.country(), s.region(), s.regulation(), s.noticeId(),
                 s.consentString(), s.sourceType(), s.sdkVersion(), s.sourceUrl(), items, s.clientIp(), s.userAgent(),
-                payload, s.eventKey());
+                payload, s.eventKey(), s.version());
     }
 
     static String sorted(String json) {
