@@ -72,7 +72,11 @@ SELECT e.organization_id,
        e.region COLLATE "C"                                                                       AS region,
        e.source_type COLLATE "C"                                                                  AS source_type,
        e.sdk_version COLLATE "C"                                                                  AS sdk_version,
-       e.api_key_id COLLATE "C"                                                                   AS api_key_id
+       e.api_key_id COLLATE "C"                                                                   AS api_key_id,
+       -- the whole event's items and changes, not fields: a filter on an item's field is first checked on them,
+       -- before the event's items are taken apart (RecordRepository), which a rare value makes worth it
+       e.items                                                                                    AS event_items,
+       e.item_changes                                                                             AS event_changes
 FROM events e
 CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(e.items) = 'array' THEN e.items ELSE '[]' END)
     WITH ORDINALITY AS item(v, n);

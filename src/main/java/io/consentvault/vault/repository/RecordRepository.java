@@ -13,7 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.consentvault.core.event.BoundedKey;
 import io.consentvault.core.store.RecordsTable;
+import io.consentvault.vault.query.Expr;
 import io.consentvault.vault.query.Field;
+import io.consentvault.vault.query.Literal;
 import io.consentvault.vault.query.RecordFilter;
 import io.consentvault.vault.query.SqlFragment;
 import io.smallrye.mutiny.Uni;
@@ -167,6 +169,9 @@ public class RecordRepository {
         SqlFragment f = filter.toSql(binds.size() + 1);
         binds.addAll(f.binds());
         StringBuilder where = new StringBuilder(f.text());
+        for (Expr condition : filter.conditions()) {
+            eventChecks(condition, where, binds);
+        }
         if (userIds != null && userIds.size() == 1) {
             // one user: an equality, so that the index gives the rows in order (a list would have them sorted)
             binds.add(BoundedKey.of(userIds.get(0)));
@@ -182,6 +187,50 @@ public class RecordRepository {
         }
         return where.toString();
     }
+
+    /**
+     * The checks on a whole event that a condition implies, added beside it: a record whose purpose is 'x' is an item
+     * of an event whose items hold an object with that purpose, and a record whose change is 'withdrawn' one of an
+     * event whose changes hold it. The event is then skipped before its items are taken apart, which is what a
+     * filter on a rare value spends its time on. Only for conditions that must hold (the operands of an AND, down
+     * from the filter); the condition itself stays, so the records found are the same. Each check is wrapped in
+     * {@code coalesce(..., true)}: the planner, which has no statistics of these columns and would take a containment
+     * for a rare one, then plans the page as without it (an index scan in order that stops at the limit) instead of
+     * reading every event of the organization and sorting them.
+     */
+    static void eventChecks(Expr condition, StringBuilder where, List<Object> binds) {
+        if (condition instanceof Expr.And and) {
+            and.operands().forEach(operand -> eventChecks(operand, where, binds));
+        } else if (condition instanceof Expr.Compare c && c.op() == Expr.Op.EQ && c.value() instanceof Literal.Text t) {
+            eventCheck(c.field(), List.of(t.value()), where, binds);
+        } else if (condition instanceof Expr.In in && in.values().stream().allMatch(v -> v instanceof Literal.Text)) {
+            eventCheck(in.field(), in.values().stream().map(v -> ((Literal.Text) v).value()).toList(), where, binds);
+        }
+    }
+
+    private static void eventCheck(Field field, List<String> values, StringBuilder where, List<Object> binds) {
+        switch (field) {
+            case ACTION, PURPOSE, VENDOR, LEGAL_BASIS -> {
+                String[] items = new String[values.size()];
+                for (int i = 0; i < items.length; i++) {
+                    items[i] = ITEM.createArrayNode().add(ITEM.createObjectNode().put(field.fieldName(), values.get(i)))
+                            .toString();
+                }
+                binds.add(items);
+                where.append(" AND coalesce(event_items @> ANY($").append(binds.size())
+                        .append("::text[]::jsonb[]), true)");
+            }
+            case CHANGE -> {
+                binds.add(values.toArray(String[]::new));
+                where.append(" AND coalesce(event_changes && $").append(binds.size()).append("::text[], true)");
+            }
+            default -> {
+                // an event's own fields are checked on the event already
+            }
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper ITEM = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private <T> Uni<T> inTransaction(java.util.function.Function<SqlConnection, Uni<T>> work) {
         return pool.withTransaction(conn -> conn.query(TIMEOUT).execute().chain(() -> work.apply(conn)));
