@@ -310,4 +310,75 @@ class ExportApiTest {
                 .post("/v1/exports").then().statusCode(400);
         Api.as(org).when().get("/v1/exports/exp_unknown").then().statusCode(404);
     }
+
+    /**
+     * The round trip: every events file of an export, turned back into events (by {@link #asEvent}) and posted to an
+     * empty organization through the batch route, gives the users that the export's users file holds.
+     */
+    @Test
+    void theEventsFilesTurnedBackIntoEventsGiveTheUsersFile() throws Exception {
+        String org = Events.unique("org-export");
+        post(org, payload(org, "a", "[{\"action\": \"consent.given\", \"purpose\": \"analytics\"},"
+                + " {\"action\": \"consent.refused\", \"vendor\": \"755\"},"
+                + " {\"action\": \"consent.given\", \"purpose\": \"ads\", \"legal_basis\": \"legitimate_interest\"}]"));
+        post(org, payload(org, "a", "[{\"action\": \"consent.refused\", \"purpose\": \"analytics\"},"
+                + " {\"action\": \"consent.given\", \"vendor\": \"12\", \"legal_basis\": \"legitimate_interest\"}]"));
+        post(org, payload(org, "b", "[{\"action\": \"preferences.click.agreetoall\"},"
+                + " {\"action\": \"consent.given\", \"purpose\": \"p1\"}, {\"action\": \"consent.given\", \"purpose\": \"p2\"}]"));
+        post(org, payload(org, "c", "[{\"action\": \"consent.given\", \"purpose\": \"ads\", \"value\": false}]"));
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        run(org, today);
+        Path dir = ROOT.resolve("export-id=" + org).resolve("date=" + today);
+        JsonNode manifest = JSON.readTree(dir.resolve("manifest.json").toFile());
+        List<JsonNode> users = lines(manifest, dir, "users");
+        List<JsonNode> events = new ArrayList<>(lines(manifest, dir, "events"));
+        events.sort(java.util.Comparator.comparing((JsonNode e) -> e.path("created_at").asText()));
+
+        String copy = Events.unique("org-export-copy");
+        var batch = JSON.createArrayNode();
+        events.forEach(e -> batch.add(asEvent(copy, e)));
+        Api.as(copy).contentType(ContentType.JSON).body(batch.toString()).when().post("/v1/consents/events/batch")
+                .then().statusCode(200);
+        assertEquals(3, users.size());
+        for (JsonNode user : users) {
+            JsonNode again = read(Api.as(copy).when().get("/v1/consents/users/" + user.path("id").asText()).then()
+                    .statusCode(200).extract().asString());
+            assertEquals(user.path("consents"), again.path("consents"), user.path("id").asText());
+        }
+    }
+
+    /** An exported event as a consent event again: each decision it holds as an item, its string, its time. */
+    static JsonNode asEvent(String org, JsonNode exported) {
+        var event = JSON.createObjectNode();
+        event.put("organization_id", org);
+        event.putObject("user").put("id", exported.path("user").path("id").asText());
+        event.put("created_at", exported.path("created_at").asText());
+        var items = event.putArray("events");
+        JsonNode consents = exported.path("consents");
+        for (JsonNode p : consents.path("purposes")) {
+            if (!p.path("enabled").isNull()) {
+                items.addObject().put("action", p.path("enabled").asBoolean() ? "consent.given" : "consent.refused")
+                        .put("purpose", p.path("id").asText());
+            }
+            if (!p.path("enabled_li").isNull()) {
+                items.addObject().put("action", p.path("enabled_li").asBoolean() ? "consent.given" : "consent.refused")
+                        .put("purpose", p.path("id").asText()).put("legal_basis", "legitimate_interest");
+            }
+        }
+        for (String list : List.of("enabled", "disabled", "enabled_li", "disabled_li")) {
+            for (JsonNode v : consents.path("vendors").path(list)) {
+                var item = items.addObject().put("action", list.startsWith("enabled")
+                        ? "consent.given"
+                        : "consent.refused").put("vendor", v.asText());
+                if (list.endsWith("_li")) {
+                    item.put("legal_basis", "legitimate_interest");
+                }
+            }
+        }
+        if (!consents.path("tcfcs").isNull()) {
+            event.put("regulation", "tcf");
+            event.put("consent_string", consents.path("tcfcs").asText());
+        }
+        return event;
+    }
 }
