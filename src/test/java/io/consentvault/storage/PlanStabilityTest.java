@@ -246,7 +246,8 @@ class PlanStabilityTest {
                 texts(users()), nulls("text"), repeat("'FR'", "text"), nulls("text"), repeat("'gdpr'", "text"),
                 nulls("text"), nulls("text"), repeat("'web'", "text"), repeat("'2.1.0'", "text"), nulls("text"),
                 repeat("'[]'", "text"), repeat("'203.0.113.9'", "text"), nulls("text"), nulls("text"),
-                repeat("'{}'", "text"), repeat("'key-1'", "text"), repeat("'{}'", "text"), repeat("'{}'", "text")};
+                repeat("'{}'", "text"), repeat("'key-1'", "text"), repeat("'{}'", "text"), repeat("'{}'", "text"),
+                repeat("1", "int")};
     }
 
     private static String[] ids() {
