@@ -93,6 +93,14 @@ class VaultApiTest {
         assertNull(page.path("next_cursor"));
         // newest first by default
         assertEquals("2026-11-01T13:00:00Z", records(org, "").path("records[0].created_at"));
+        // a duplicated event (the same client id sent again) is the stored one: no record of its own
+        String withId = event(org, user, "2026-11-01T14:00:00Z",
+                "[{\"action\": \"consent.given\", \"purpose\": \"ads\"}]").replaceFirst("\\{", "{\"id\": \"dup-1\", ");
+        Api.as(org).contentType(ContentType.JSON).body(withId).when().post("/v1/consents/events").then()
+                .statusCode(201);
+        Api.as(org).contentType(ContentType.JSON).body(withId).when().post("/v1/consents/events").then()
+                .statusCode(200);
+        assertEquals(List.of("granted"), records(org, "?from=2026-11-01T14:00:00Z").path("records.change"));
     }
 
     @Test
