@@ -83,8 +83,8 @@ SEED_SECONDS=$(( SECONDS - SEED_STARTED ))
 echo "  seeded and vacuumed in $SEED_SECONDS s" >&2
 
 echo "== export of $DAY" >&2
-LOCATION=$(curl -sf -D - -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
-  -d "{\"date\":\"$DAY\"}" "$SVC/v1/exports" | tr -d '\r' | awk 'tolower($1) == "location:" {print $2}')
+LOCATION=/v1/exports/$(curl -sf -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+  -d "{\"date\":\"$DAY\"}" "$SVC/v1/exports" | jq -r .id)
 RUN_STARTED=$(date +%s.%N)
 while true; do
   RUN=$(curl -sf -H "Authorization: Bearer $KEY" "$SVC$LOCATION")

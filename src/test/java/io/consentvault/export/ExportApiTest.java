@@ -87,8 +87,10 @@ class ExportApiTest {
     }
 
     static JsonNode run(String org, String date) {
-        String location = Api.as(org).contentType(ContentType.JSON).body(Map.of("date", date)).when()
-                .post("/v1/exports").then().statusCode(202).extract().header("Location");
+        var asked = Api.as(org).contentType(ContentType.JSON).body(Map.of("date", date)).when().post("/v1/exports")
+                .then().statusCode(202).extract();
+        String location = asked.header("Location");
+        assertEquals("/v1/exports/" + asked.path("id"), location);
         return finished(org, location);
     }
 

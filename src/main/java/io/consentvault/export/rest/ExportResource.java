@@ -1,6 +1,5 @@
 package io.consentvault.export.rest;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,6 +17,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -96,7 +96,9 @@ public class ExportResource {
                                 "a run of " + date + " is queued or running"));
                     }
                     runner.wake();
-                    return Response.accepted(view(saved)).location(URI.create("/v1/exports/" + saved.id)).build();
+                    // relative, as API.md gives it (location() would make it absolute)
+                    return Response.accepted(view(saved)).header(HttpHeaders.LOCATION, "/v1/exports/" + saved.id)
+                            .build();
                 });
     }
 
