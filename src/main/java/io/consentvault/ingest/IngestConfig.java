@@ -72,4 +72,18 @@ public interface IngestConfig {
      * other peer the header is ignored and the connection's address is the client IP.
      */
     Optional<List<String>> trustedProxies();
+
+    /**
+     * The header in which a trusted edge proxy tells the client's country (for example {@code CloudFront-Viewer-Country}
+     * or {@code CF-IPCountry}): believed only on requests whose peer is one of {@link #trustedProxies}. Absent: not
+     * read.
+     */
+    Optional<String> countryHeader();
+
+    /**
+     * A country database in the MaxMind DB format (GeoLite2 Country, GeoIP2 Country or City, or any database whose
+     * records hold {@code country.iso_code}): the country of the client IP when no trusted header tells it. Absent: not
+     * looked up.
+     */
+    Optional<String> countryDatabase();
 }

@@ -247,7 +247,7 @@ class PlanStabilityTest {
                 nulls("text"), nulls("text"), repeat("'web'", "text"), repeat("'2.1.0'", "text"), nulls("text"),
                 repeat("'[]'", "text"), repeat("'203.0.113.9'", "text"), nulls("text"), nulls("text"),
                 repeat("'{}'", "text"), repeat("'key-1'", "text"), repeat("'{}'", "text"), repeat("'{}'", "text"),
-                repeat("1", "int")};
+                repeat("1", "int"), repeat("'BE'", "text"), nulls("text"), nulls("text")};
     }
 
     private static String[] ids() {

@@ -12,7 +12,9 @@ import io.consentvault.core.decision.ConsentState.Source;
  * The merge rules of API.md "How events become state", in one place. For each purpose and each vendor, and for each
  * of its two flags (consent, legitimate interest) separately, the decision with the latest event time wins; a tie goes
  * to the one received last (then to the larger event id, so that exact ties still converge). The user's country is
- * the latest given one, and {@code tcfcs} the latest TCF string, by the same order. An event that decides nothing
+ * the latest given one, and {@code tcfcs} the latest TCF string, by the same order; so are the country of the
+ * connection ({@code last_seen_country}) and the user's {@code metadata}, which are not decisions: they change neither
+ * {@code version} nor {@code updated_at}. An event that decides nothing
  * ({@code preference.shown}) or repeats what is known changes nothing, and {@code version} counts the events that did
  * change something. Because every value keeps its source, applying the same events in any order, with any duplicates,
  * gives the same decisions. Stateless and thread-safe.
@@ -23,7 +25,8 @@ public final class ConsentMerge {
     }
 
     /** What one event says, already reduced to decisions by {@link ConsentRules}. */
-    public record EventFacts(Source source, ConsentRules.Decisions decisions, String country, String tcfcs) {
+    public record EventFacts(Source source, ConsentRules.Decisions decisions, String country, String tcfcs,
+            String seenCountry, String userMetadata) {
     }
 
     /**
@@ -76,11 +79,17 @@ public final class ConsentMerge {
             changed |= !java.util.Objects.equals(next.value(), tcfcs.value());
             tcfcs = next;
         }
+        Flag<String> seen = event.seenCountry() == null
+                ? state.lastSeenCountry()
+                : merge(state.lastSeenCountry(), event.seenCountry(), source);
+        Flag<String> metadata = event.userMetadata() == null
+                ? state.metadata()
+                : merge(state.metadata(), event.userMetadata(), source);
         Instant createdAt = state.createdAt() == null || source.eventTime().isBefore(state.createdAt())
                 ? source.eventTime()
                 : state.createdAt();
-        ConsentState next = new ConsentState(state.userId(), state.userType(), purposes, vendors, country, tcfcs,
-                createdAt, latest(purposes, vendors, country, tcfcs), state.version() + (changed ? 1 : 0),
+        ConsentState next = new ConsentState(state.userId(), state.userType(), purposes, vendors, country, tcfcs, seen,
+                metadata, createdAt, latest(purposes, vendors, country, tcfcs), state.version() + (changed ? 1 : 0),
                 state.revision());
         return next.equals(state) ? state : next;
     }

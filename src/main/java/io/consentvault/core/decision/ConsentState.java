@@ -11,6 +11,9 @@ import java.util.TreeMap;
  * @param purposes by purpose id, sorted
  * @param vendors by vendor id, sorted
  * @param createdAt the earliest event time seen for the user
+ * @param lastSeenCountry the country of the connection of the latest event that had one known (not a decision: it
+ *        changes neither {@code version} nor {@code updatedAt})
+ * @param metadata the latest {@code user.metadata} object given, as JSON text (not a decision either)
  * @param updatedAt the latest time of any decision the state holds
  * @param version how many events changed the state
  * @param revision the stored row's revision, which every write that changes the row bumps (a change of a value's
@@ -18,18 +21,20 @@ import java.util.TreeMap;
  *        for a state never stored, and for a row stored before rows had revisions
  */
 public record ConsentState(String userId, String userType, Map<String, Decision> purposes,
-        Map<String, Decision> vendors, Flag<String> country, Flag<String> tcfcs, Instant createdAt,
+        Map<String, Decision> vendors, Flag<String> country, Flag<String> tcfcs, Flag<String> lastSeenCountry,
+        Flag<String> metadata, Instant createdAt,
         Instant updatedAt, int version, long revision) {
 
     public static ConsentState empty(String userId, String userType) {
-        return new ConsentState(userId, userType, new TreeMap<>(), new TreeMap<>(), Flag.none(), Flag.none(), null,
-                null, 0, 0);
+        return new ConsentState(userId, userType, new TreeMap<>(), new TreeMap<>(), Flag.none(), Flag.none(),
+                Flag.none(),
+                Flag.none(), null, null, 0, 0);
     }
 
     /** The same state, as stored at {@code revision}. */
     public ConsentState withRevision(long revision) {
-        return new ConsentState(userId, userType, purposes, vendors, country, tcfcs, createdAt, updatedAt, version,
-                revision);
+        return new ConsentState(userId, userType, purposes, vendors, country, tcfcs, lastSeenCountry, metadata,
+                createdAt, updatedAt, version, revision);
     }
 
     /** Where a value came from, in the order that decides which value wins. */

@@ -16,6 +16,9 @@ import io.consentvault.core.decision.ConsentRules;
  * @param decisions what the items (over the decoded consent string) decide, for the state merge
  * @param apiKeyId the key that sent the event
  * @param eventItems the items of {@code events[]}, one vault record each
+ * @param seenCountry the country of the connection that sent it (a trusted proxy's header, or the client IP's), or null
+ * @param metadata the payload's {@code metadata} object as JSON text, or null
+ * @param userMetadata the payload's {@code user.metadata} object as JSON text, or null
  */
 public record ConsentEvent(
         String organizationId,
@@ -44,7 +47,10 @@ public record ConsentEvent(
         String payload,
         ConsentRules.Decisions decisions,
         String apiKeyId,
-        List<EventItem> eventItems) {
+        List<EventItem> eventItems,
+        String seenCountry,
+        String metadata,
+        String userMetadata) {
 
     /** Heap of a queued event's own fields beyond its texts: the record, instants, request context. */
     private static final int OVERHEAD = 640;
@@ -58,7 +64,9 @@ public record ConsentEvent(
      * and what its decisions become in the user's state. Lanes and flushes are bounded by this, not by a count alone.
      */
     public long estimatedBytes() {
-        long texts = length(payload) + length(items) + length(consentString) + length(userId) + length(id)
+        // metadata is a part of the payload: its text is counted once more
+        long texts = length(payload) + length(metadata) + length(userMetadata) + length(items) + length(consentString)
+                + length(userId) + length(id)
                 + length(userAgent) + length(sourceUrl);
         int decided = decisions == null ? 0 : decisions.purposes().size() + decisions.vendors().size();
         return OVERHEAD + 2 * texts + (long) PER_DECISION * decided

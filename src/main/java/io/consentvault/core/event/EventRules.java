@@ -38,13 +38,15 @@ public final class EventRules {
     /** The facts of an event being written: its decisions were worked out when it was checked. */
     public static ConsentMerge.EventFacts facts(ConsentEvent e) {
         return new ConsentMerge.EventFacts(new ConsentState.Source(e.eventTime(), e.receivedAt(), e.id()),
-                e.decisions(), e.country(), tcfcs(e.regulation(), e.consentString()));
+                e.decisions(), e.country(), tcfcs(e.regulation(), e.consentString()), e.seenCountry(),
+                e.userMetadata());
     }
 
     /** The facts of a stored event, worked out again from its items and string. */
     public static ConsentMerge.EventFacts facts(StoredEvent e, ConsentStrings strings) {
         return new ConsentMerge.EventFacts(new ConsentState.Source(e.eventTime(), e.receivedAt(), e.id()),
-                decisions(e, strings).decisions(), e.country(), tcfcs(e.regulation(), e.consentString()));
+                decisions(e, strings).decisions(), e.country(), tcfcs(e.regulation(), e.consentString()),
+                e.seenCountry(), e.userMetadata());
     }
 
     /** What a stored event decides, and its decoded string (null when it has none that decodes). */

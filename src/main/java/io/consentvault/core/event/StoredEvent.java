@@ -9,5 +9,6 @@ import java.time.Instant;
 public record StoredEvent(String organizationId, String id, Instant receivedAt, Instant createdAt, Instant updatedAt,
         Instant eventTime, String userId, String userType, String country, String region, String regulation,
         String noticeId, String consentString, String sourceType, String sdkVersion, String sourceUrl, String items,
-        String clientIp, String userAgent, String payload, String eventKey, Integer version) {
+        String clientIp, String userAgent, String payload, String eventKey, Integer version, String seenCountry,
+        String metadata, String userMetadata) {
 }

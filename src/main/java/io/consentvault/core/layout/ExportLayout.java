@@ -61,7 +61,7 @@ public final class ExportLayout {
         g.writeStringField("organization_user_id", organizationUserId(s.userType(), s.userId()));
         g.writeNullField("organization_user_id_type");
         g.writeStringField("country", s.country().value());
-        g.writeNullField("last_seen_country");
+        g.writeStringField("last_seen_country", s.lastSeenCountry().value());
         g.writeNullField("source");
         g.writeNullField("status");
         g.writeNullField("proofs_id");
@@ -70,8 +70,7 @@ public final class ExportLayout {
         time(g, "created_at", s.createdAt());
         time(g, "updated_at", s.updatedAt() != null ? s.updatedAt() : s.createdAt());
         g.writeNumberField("version", s.version());
-        g.writeObjectFieldStart("metadata");
-        g.writeEndObject();
+        object(g, "metadata", s.metadata().value());
         g.writeObjectFieldStart("consents");
         g.writeArrayFieldStart("purposes");
         for (Map.Entry<String, ConsentState.Decision> p : s.purposes().entrySet()) {
@@ -121,8 +120,7 @@ public final class ExportLayout {
         g.writeStringField("organization_user_id", organizationUserId(e.userType(), e.userId()));
         g.writeStringField("type", e.userType());
         g.writeStringField("region", e.region());
-        g.writeObjectFieldStart("metadata");
-        g.writeEndObject();
+        object(g, "metadata", e.userMetadata());
         g.writeEndObject();
         g.writeObjectFieldStart("consents");
         g.writeArrayFieldStart("purposes");
@@ -148,9 +146,8 @@ public final class ExportLayout {
         g.writeEndArray();
         g.writeEndObject();
         g.writeStringField("country", e.country());
-        g.writeNullField("last_seen_country");
-        g.writeObjectFieldStart("metadata");
-        g.writeEndObject();
+        g.writeStringField("last_seen_country", e.seenCountry());
+        object(g, "metadata", e.metadata());
         if (e.sourceType() == null && e.sdkVersion() == null && e.sourceUrl() == null) {
             g.writeNullField("source");
         } else {
@@ -244,6 +241,17 @@ public final class ExportLayout {
             g.writeNumber(n.toString());
         } else {
             g.writeString(v.toString());
+        }
+    }
+
+    /** A JSON object stored as text (written at ingest from a parsed object), or {@code {}} when there is none. */
+    private static void object(JsonGenerator g, String name, String json) throws IOException {
+        g.writeFieldName(name);
+        if (json == null) {
+            g.writeStartObject();
+            g.writeEndObject();
+        } else {
+            g.writeRawValue(json);
         }
     }
 

@@ -23,7 +23,8 @@ import io.consentvault.core.decision.ConsentState.Source;
  * The stored form of the decisions of a {@link ConsentState} (the {@code decisions} jsonb column). Sources are listed
  * once and referenced by index, because one event (a TCF string) often decides hundreds of vendors:
  * {@code {"s": [[event time µs, received µs, "event id"], ...], "p": {"id": [consent, src, li, src]}, "v": {...},
- * "c": ["FR", src], "t": ["CP...", src]}}.
+ * "c": ["FR", src], "t": ["CP...", src], "l": ["BE", src], "m": ["{\"tier\":\"gold\"}", src]}} (last seen country,
+ * user metadata as JSON text).
  */
 public final class StateCodec {
 
@@ -45,6 +46,8 @@ public final class StateCodec {
             decisions(g, state.vendors(), sources, order);
             flag(g, "c", state.country(), sources, order);
             flag(g, "t", state.tcfcs(), sources, order);
+            flag(g, "l", state.lastSeenCountry(), sources, order);
+            flag(g, "m", state.metadata(), sources, order);
             g.writeArrayFieldStart("s");
             for (Source s : order) {
                 g.writeStartArray();
@@ -75,7 +78,8 @@ public final class StateCodec {
         }
         return new ConsentState(userId, userType, decisions(root.path("p"), sources),
                 decisions(root.path("v"), sources), textFlag(root.get("c"), sources),
-                textFlag(root.get("t"), sources), createdAt, updatedAt, version, revision);
+                textFlag(root.get("t"), sources), textFlag(root.get("l"), sources), textFlag(root.get("m"), sources),
+                createdAt, updatedAt, version, revision);
     }
 
     private static void decisions(JsonGenerator g, Map<String, Decision> decisions, Map<Source, Integer> sources,

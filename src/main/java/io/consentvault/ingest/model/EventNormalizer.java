@@ -69,7 +69,10 @@ public final class EventNormalizer {
                 payload,
                 EventRules.decisions(fromString, items),
                 request.apiKeyId(),
-                EventItem.of(items));
+                EventItem.of(items),
+                request.seenCountry(),
+                object(event, "metadata", clean),
+                object(user, "metadata", clean));
     }
 
     /**
@@ -96,6 +99,18 @@ public final class EventNormalizer {
             return null;
         }
         return clean ? BoundedKey.storable(value.textValue()) : value.textValue();
+    }
+
+    /** A member that is a JSON object, as JSON text; null when absent or not an object (the schema leaves it open). */
+    private static String object(JsonNode parent, String name, boolean clean) {
+        if (parent == null || !parent.isObject()) {
+            return null;
+        }
+        JsonNode value = parent.get(name);
+        if (value == null || !value.isObject()) {
+            return null;
+        }
+        return (clean ? cleaned(value) : value).toString();
     }
 
     private static Instant time(JsonNode parent, String name) {

@@ -14,6 +14,7 @@ import io.consentvault.ingest.batch.IngestResult;
 import io.consentvault.ingest.model.RequestContext;
 import io.consentvault.ingest.service.IngestService;
 import io.consentvault.platform.http.ClientAddress;
+import io.consentvault.platform.http.ConnectionCountry;
 import io.consentvault.platform.http.Negotiation;
 import io.consentvault.platform.http.PathIds;
 import io.consentvault.platform.http.ProblemMappers;
@@ -48,11 +49,13 @@ public class EventPostRoute {
     private final Authenticator authenticator;
     private final String scope = Authenticator.scopeOf(EventPostRoute.class);
     private final ClientAddress clientAddress;
+    private final ConnectionCountry country;
     private final ObjectMapper mapper;
     private final long maxBody;
 
     public EventPostRoute(IngestService service, Authenticator authenticator, ClientAddress clientAddress,
-            ObjectMapper mapper, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody,
+            ConnectionCountry country, ObjectMapper mapper,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody,
             PathIds pathIds) {
         // ids such as ".." are read as sent (EventResource#get, HistoryResource)
         pathIds.template(PATH + "/{id}");
@@ -60,6 +63,7 @@ public class EventPostRoute {
         this.service = service;
         this.authenticator = authenticator;
         this.clientAddress = clientAddress;
+        this.country = country;
         this.mapper = mapper;
         this.maxBody = maxBody.asLongValue();
     }
@@ -77,7 +81,8 @@ public class EventPostRoute {
             Negotiation.requireJsonBody(request.getHeader("Content-Type"));
             Negotiation.requireJsonAnswer(request.getHeader("Accept"));
             KeyInfo key = authenticator.key(request, scope);
-            RequestContext context = EventResource.context(clientAddress, request, request.getHeader("User-Agent"),
+            RequestContext context = EventResource.context(clientAddress, country, request,
+                    request.getHeader("User-Agent"),
                     request.getHeader("Idempotency-Key"), key.id());
             Buffer body = rc.body().buffer();
             service.ingestOne(body == null ? new byte[0] : body.getBytes(), context, key.organizationId())

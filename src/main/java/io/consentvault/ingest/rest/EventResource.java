@@ -25,6 +25,7 @@ import io.consentvault.ingest.repository.EventReadRepository;
 import io.consentvault.ingest.service.BatchOutcome;
 import io.consentvault.ingest.service.IngestService;
 import io.consentvault.platform.http.ClientAddress;
+import io.consentvault.platform.http.ConnectionCountry;
 import io.consentvault.platform.http.PathIds;
 import io.consentvault.platform.json.JsonInput;
 import io.consentvault.platform.problem.FieldError;
@@ -53,11 +54,13 @@ public class EventResource {
     private final IngestService service;
     private final EventReadRepository events;
     private final ClientAddress clientAddress;
+    private final ConnectionCountry country;
     private final Caller caller;
     private final ConsentStrings strings;
 
     public EventResource(IngestService service, EventReadRepository events, ClientAddress clientAddress,
-            Caller caller, ConsentStrings strings) {
+            ConnectionCountry country, Caller caller, ConsentStrings strings) {
+        this.country = country;
         this.caller = caller;
         this.strings = strings;
         this.service = service;
@@ -76,7 +79,8 @@ public class EventResource {
     public Uni<BatchOutcome> batch(byte[] body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @HeaderParam(HttpHeaders.USER_AGENT) String userAgent, HttpServerRequest request) {
-        RequestContext context = context(clientAddress, request, userAgent, idempotencyKey, caller.keyId());
+        RequestContext context = context(clientAddress, country, request, userAgent, idempotencyKey,
+                caller.keyId());
         boolean lines = contentType != null && contentType.toLowerCase().startsWith(NDJSON);
         if (lines) {
             service.checkBatchSize(JsonInput.countLines(body));
@@ -100,17 +104,17 @@ public class EventResource {
     }
 
     /**
-     * The request's receive time, client address, user agent, idempotency key (400 for a key out of bounds) and the
-     * key that sent it.
+     * The request's receive time, client address, user agent, idempotency key (400 for a key out of bounds), the
+     * key that sent it and the connection's country.
      */
-    static RequestContext context(ClientAddress clientAddress, HttpServerRequest request, String userAgent,
-            String idempotencyKey, String apiKeyId) {
+    static RequestContext context(ClientAddress clientAddress, ConnectionCountry country, HttpServerRequest request,
+            String userAgent, String idempotencyKey, String apiKeyId) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
             throw ProblemException.invalid(List.of(FieldError.header("Idempotency-Key",
                     "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters")));
         }
         return new RequestContext(IngestService.now(), clientAddress.stored(request), userAgent, idempotencyKey,
-                apiKeyId);
+                apiKeyId, country.of(request));
     }
 
     static String encode(String id) {

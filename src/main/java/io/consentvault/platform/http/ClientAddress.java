@@ -92,12 +92,22 @@ public class ClientAddress {
         }
     }
 
-    /** The client IP of a request: the peer, or what a trusted proxy says. */
-    public String of(HttpServerRequest request) {
+    /** Whether the request's peer is a trusted proxy, whose headers about the client are believed. */
+    public boolean fromTrustedProxy(HttpServerRequest request) {
+        String peer = peer(request);
+        return peer != null && !trusted.isEmpty() && isTrusted(peer);
+    }
+
+    private static String peer(HttpServerRequest request) {
         SocketAddress remote = request.connection() != null
                 ? request.connection().remoteAddress()
                 : request.remoteAddress();
-        String peer = remote == null ? null : remote.hostAddress();
+        return remote == null ? null : remote.hostAddress();
+    }
+
+    /** The client IP of a request: the peer, or what a trusted proxy says. */
+    public String of(HttpServerRequest request) {
+        String peer = peer(request);
         if (peer == null || trusted.isEmpty() || !isTrusted(peer)) {
             return peer;
         }

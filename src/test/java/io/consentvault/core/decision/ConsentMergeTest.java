@@ -28,12 +28,35 @@ class ConsentMergeTest {
     }
 
     static EventFacts event(int second, int receivedSecond, String id, String items, String country, String tcfcs) {
+        return event(second, receivedSecond, id, items, country, tcfcs, null, null);
+    }
+
+    static EventFacts event(int second, int receivedSecond, String id, String items, String country, String tcfcs,
+            String seenCountry, String userMetadata) {
         try {
             return new EventFacts(new ConsentState.Source(T0.plusSeconds(second), T0.plusSeconds(receivedSecond), id),
-                    ConsentRules.of(JSON.readTree(items)), country, tcfcs);
+                    ConsentRules.of(JSON.readTree(items)), country, tcfcs, seenCountry, userMetadata);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void theLatestConnectionCountryAndMetadataAreKeptWithoutCountingAsChanges() {
+        String shown = "[{\"action\": \"preference.shown\"}]";
+        String given = "[{\"action\": \"consent.given\", \"purpose\": \"ads\"}]";
+        ConsentState s = apply(event(10, 10, "a", given, null, null, "FR", "{\"tier\":\"gold\"}"),
+                event(5, 20, "late", shown, null, null, "DE", "{\"tier\":\"old\"}"),
+                event(30, 30, "b", shown, null, null, "BE", null));
+        assertEquals("BE", s.lastSeenCountry().value());
+        assertEquals("{\"tier\":\"gold\"}", s.metadata().value(), "a late event's metadata loses, none keeps it");
+        assertEquals(1, s.version(), "only the decision counts");
+        assertEquals(T0.plusSeconds(10), s.updatedAt());
+        // any order converges
+        ConsentState reversed = apply(event(30, 30, "b", shown, null, null, "BE", null),
+                event(5, 20, "late", shown, null, null, "DE", "{\"tier\":\"old\"}"),
+                event(10, 10, "a", given, null, null, "FR", "{\"tier\":\"gold\"}"));
+        assertEquals(s, reversed);
     }
 
     static ConsentState apply(EventFacts... events) {

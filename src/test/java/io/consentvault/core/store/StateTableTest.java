@@ -146,7 +146,7 @@ class StateTableTest {
                 "42", new Decision(new Flag<>(true, source(e2)), Flag.none()),
                 "755", new Decision(new Flag<>(true, source(e1)), new Flag<>(false, source(e1)))));
         ConsentState expected = new ConsentState("ann", "customer", purposes, vendors, new Flag<>("DE", source(e2)),
-                new Flag<>(TC2, source(e2)), T1, T2, 2, revision);
+                new Flag<>(TC2, source(e2)), Flag.none(), Flag.none(), T1, T2, 2, revision);
         assertEquals(Map.of(key, expected), written);
         assertEquals(Map.of(key, expected), load(key));
     }

@@ -74,7 +74,7 @@ class EventsTableTest {
                 "https://shop.example/caf\u00e9?step=2", ITEMS, "203.0.113.9",
                 "ConsentSDK/2.1 (iPhone; \u65e5\u672c\u8a9e)", idempotencyKey,
                 "{\"user\": {\"id\": \"" + user + "\"},\n \"note\": \"Zo\u00eb \ud83c\udf6a \u65e5\u672c\u8a9e\"}",
-                null, "key-1", List.of());
+                null, "key-1", List.of(), "BE", "{\"campaign\": \"spring\", \"n\": 1}", "{\"tier\": \"gold\"}");
     }
 
     /** An event with null in every nullable column, and an id longer than an index key (stored under a digest). */
@@ -82,7 +82,7 @@ class EventsTableTest {
         String id = "\u00e9v\u00e9nement-" + "\u65e5".repeat(BoundedKey.MAX_PLAIN);
         return new ConsentEvent(org, id, BoundedKey.of(id), null, receivedAt, null, null, receivedAt, null, null, null,
                 null, null, null, null, null, null, null, null, "[]", null, null, null,
-                "{\"note\": \"\u00e9t\u00e9 \ud83c\udf6a\"}", null, null, List.of());
+                "{\"note\": \"\u00e9t\u00e9 \ud83c\udf6a\"}", null, null, List.of(), null, null, null);
     }
 
     /** What reading {@code e} back must give, field by field; the payload only when the read selects it. */
@@ -90,7 +90,8 @@ class EventsTableTest {
         return new StoredEvent(e.organizationId(), e.id(), e.receivedAt(), e.createdAt(), e.updatedAt(),
                 e.eventTime(), e.userId(), e.userType(), e.country(), e.region(), e.regulation(), e.noticeId(),
                 e.consentString(), e.sourceType(), e.sdkVersion(), e.sourceUrl(), sorted(e.items()), e.clientIp(),
-                e.userAgent(), withPayload ? e.payload() : null, e.eventKey(), null);
+                e.userAgent(), withPayload ? e.payload() : null, e.eventKey(), null, e.seenCountry(), e.metadata(),
+                e.userMetadata());
     }
 
     /** A read event with its items in the form of {@link #expected}. */
@@ -106,7 +107,7 @@ class EventsTableTest {
         return new StoredEvent(s.organizationId(), s.id(), s.receivedAt(), s.createdAt(), s.updatedAt(),
                 s.eventTime(), s.userId(), s.userType(), s.country(), s.region(), s.regulation(), s.noticeId(),
                 s.consentString(), s.sourceType(), s.sdkVersion(), s.sourceUrl(), items, s.clientIp(), s.userAgent(),
-                payload, s.eventKey(), s.version());
+                payload, s.eventKey(), s.version(), s.seenCountry(), s.metadata(), s.userMetadata());
     }
 
     static String sorted(String json) {
