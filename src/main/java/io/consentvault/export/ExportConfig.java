@@ -31,6 +31,10 @@ public interface ExportConfig {
     @WithDefault("134217728")
     long partMaxBytes();
 
+    /** The deflate level of the part files: 1 (fastest) to 9 (smallest). */
+    @WithDefault("3")
+    int gzipLevel();
+
     /** Rows read from the database at a time. */
     @WithDefault("2000")
     int fetchRows();

@@ -58,12 +58,20 @@ public final class EventRules {
      * nothing (it is shown as it is).
      */
     public static Read decisions(StoredEvent e, ConsentStrings strings) {
-        JsonNode items;
+        return decisions(e, items(e), strings);
+    }
+
+    /** The stored event's items, parsed. */
+    public static JsonNode items(StoredEvent e) {
         try {
-            items = MAPPER.readTree(e.items());
+            return MAPPER.readTree(e.items());
         } catch (Exception ex) {
             throw new IllegalStateException("stored items are not JSON", ex);
         }
+    }
+
+    /** What a stored event decides, its {@link #items} already parsed. */
+    public static Read decisions(StoredEvent e, JsonNode items, ConsentStrings strings) {
         ConsentStringDecoder.Decoded decoded = null;
         try {
             decoded = strings.decode(e.regulation(), e.consentString());

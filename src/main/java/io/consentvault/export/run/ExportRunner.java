@@ -134,7 +134,7 @@ public class ExportRunner {
                 long expected = ExportWriter.expected(snapshot, org, date, cutoff);
                 await(lock.preparedQuery(ExportRuns.EXPECTED).execute(Tuple.of(id, expected)));
                 ExportWriter writer = new ExportWriter(destination(config.destination().orElseThrow()), strings,
-                        config.partMaxBytes(), config.fetchRows());
+                        config.partMaxBytes(), config.fetchRows(), config.gzipLevel());
                 ExportWriter.Result result = writer.write(snapshot, org, date, cutoff, id,
                         (users, events, bytes) -> await(lock.preparedQuery(ExportRuns.PROGRESS)
                                 .execute(Tuple.of(id, users, events, bytes))));
