@@ -56,6 +56,8 @@ export PGPASSWORD; PGPASSWORD=$(cat "$DATA/pg.password")
 echo "== seeding $EVENTS events of $USERS users, received today" >&2
 SEED_STARTED=$SECONDS
 T0=$(date -u +%Y-%m-%dT%H:%M:%S.%6NZ); DAY=${T0%%T*}
+# a payload as an SDK sends it (about 600 bytes): stored with every event, never shown by the export
+PAYLOAD="'{\"organization_id\": \"bench\", \"user\": {\"id\": \"' || 'u-' || (g % $USERS) || '\", \"type\": \"external\", \"country\": \"FR\"}, \"regulation\": \"gdpr\", \"notice_id\": \"notice-checkout-2026\", \"events\": [{\"action\": \"consent.given\", \"purpose\": \"analytics\"}, {\"action\": \"consent.refused\", \"vendor\": \"755\"}], \"source\": {\"type\": \"web\", \"sdk_version\": \"2.1.0\", \"url\": \"https://shop.example/checkout?step=payment&campaign=winter-sale-2026\"}, \"created_at\": \"' || t || '\", \"metadata\": {\"page\": \"checkout\", \"ab_test\": \"banner-v3\", \"referrer\": \"https://search.example/?q=shop\"}}'"
 for ((from = 0; from < EVENTS; from += CHUNK)); do
   to=$(( from + CHUNK < EVENTS ? from + CHUNK : EVENTS ))
   sql -c "
@@ -64,7 +66,7 @@ for ((from = 0; from < EVENTS; from += CHUNK)); do
                         item_changes, user_version)
     SELECT 'bench', 'seed-' || g, t, 'seed-' || g, 'u-' || (g % $USERS), 'u-' || (g % $USERS), t, 'FR', 'gdpr', 'web',
            '2.1.0', '[{\"action\":\"consent.given\",\"purpose\":\"analytics\"},{\"action\":\"consent.refused\",\"vendor\":\"755\"}]',
-           '203.0.113.7', 'Mozilla/5.0 (seed)', '{}', '{t,f}', '{granted,refused}', 1 + g / $USERS
+           '203.0.113.7', 'Mozilla/5.0 (seed)', $PAYLOAD, '{t,f}', '{granted,refused}', 1 + g / $USERS
     FROM generate_series($from, $(( to - 1 ))) g,
          LATERAL (SELECT '${DAY}T00:00:00Z'::timestamptz
                          + (g::float8 / $EVENTS) * ('$T0'::timestamptz - '${DAY}T00:00:00Z'::timestamptz) AS t) x"
@@ -86,6 +88,8 @@ echo "== export of $DAY" >&2
 LOCATION=/v1/exports/$(curl -sf -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
   -d "{\"date\":\"$DAY\"}" "$SVC/v1/exports" | jq -r .id)
 RUN_STARTED=$(date +%s.%N)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SPID/stat"; }
+CPU_STARTED=$(cpu_ticks)
 while true; do
   RUN=$(curl -sf -H "Authorization: Bearer $KEY" "$SVC$LOCATION")
   STATUS=$(echo "$RUN" | jq -r .status)
@@ -98,10 +102,12 @@ done
 echo >&2
 [ "$STATUS" = succeeded ] || { echo "the export failed: $RUN" >&2; exit 1; }
 WALL=$(awk "BEGIN {printf \"%.1f\", $(date +%s.%N) - $RUN_STARTED}")
+CPU=$(awk "BEGIN {printf \"%.1f\", ($(cpu_ticks) - $CPU_STARTED) / $(getconf CLK_TCK)}")
 USERS_W=$(echo "$RUN" | jq .progress.users_written); EVENTS_W=$(echo "$RUN" | jq .progress.events_written)
 BYTES=$(echo "$RUN" | jq .progress.bytes_written)
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SPID/status")
 RPS=$(awk "BEGIN {printf \"%.0f\", ($USERS_W + $EVENTS_W) / $WALL}")
+RPCPU=$(awk "BEGIN {printf \"%.0f\", ($USERS_W + $EVENTS_W) / $CPU}")
 cat >&2 <<EOT
 
 | figure | value |
@@ -109,14 +115,17 @@ cat >&2 <<EOT
 | rows written (users + events) | $USERS_W + $EVENTS_W |
 | wall time, ask to succeeded (s) | $WALL |
 | rows/s | $RPS |
+| service CPU during the run (s) | $CPU |
+| rows per service CPU second | $RPCPU |
 | gzip bytes written | $BYTES ($(( BYTES / 1048576 )) MiB) |
 | part files | $(jq '.files | length' "$DATA/export/export-id=bench/date=$DAY/manifest.json") |
 | service peak RSS (MiB), $JAVA_OPTS | $((RSS_KB / 1024)) |
 
 (seed $SEED_SECONDS s; the whole run took $(( SECONDS - STARTED )) s)
 EOT
-jq -n --argjson users "$USERS_W" --argjson events "$EVENTS_W" --argjson wall "$WALL" --argjson rps "$RPS" \
+jq -n --argjson users "$USERS_W" --argjson events "$EVENTS_W" --argjson wall "$WALL" --argjson rps "$RPS" --argjson cpu "$CPU" \
   --argjson bytes "$BYTES" --argjson rss $((RSS_KB / 1024)) --arg java "$JAVA_OPTS" \
-  '{users: $users, events: $events, wall_seconds: $wall, rows_per_second: $rps, bytes: $bytes, peak_rss_mib: $rss,
+  '{users: $users, events: $events, wall_seconds: $wall, rows_per_second: $rps, service_cpu_seconds: $cpu,
+    bytes: $bytes, peak_rss_mib: $rss,
     java_opts: $java}' >"$OUT"
 echo "written: $OUT" >&2

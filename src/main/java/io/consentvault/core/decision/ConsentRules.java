@@ -29,6 +29,39 @@ public final class ConsentRules {
     public record Decisions(Map<String, Decision> purposes, Map<String, Decision> vendors) {
     }
 
+    /** One item already read: what it decides ({@link #valueOf}), on which flag, of which purpose or vendor. */
+    public interface Choice {
+        Boolean decision();
+
+        boolean legitimateInterest();
+
+        String purpose();
+
+        String vendor();
+    }
+
+    /** The decisions of items already read, by the same rules as {@link #of(JsonNode)}. */
+    public static Decisions of(Iterable<? extends Choice> items) {
+        Map<String, Decision> purposes = new LinkedHashMap<>();
+        Map<String, Decision> vendors = new LinkedHashMap<>();
+        for (Choice item : items) {
+            Boolean value = item.decision();
+            if (value == null) {
+                continue;
+            }
+            boolean li = item.legitimateInterest();
+            if (item.purpose() != null) {
+                purposes.merge(item.purpose(), new Decision(null, null).with(li, value),
+                        (old, n) -> old.with(li, value));
+            }
+            if (item.vendor() != null) {
+                vendors.merge(item.vendor(), new Decision(null, null).with(li, value),
+                        (old, n) -> old.with(li, value));
+            }
+        }
+        return new Decisions(purposes, vendors);
+    }
+
     public static Decisions of(JsonNode items) {
         Map<String, Decision> purposes = new LinkedHashMap<>();
         Map<String, Decision> vendors = new LinkedHashMap<>();
@@ -83,10 +116,17 @@ public final class ConsentRules {
     /** The value an item decides, or null for an item that decides nothing (such as {@code preference.shown}). */
     public static Boolean valueOf(JsonNode item) {
         JsonNode value = item.get("value");
-        if (value != null && value.isBoolean()) {
-            return value.booleanValue();
+        JsonNode action = item.get("action");
+        return valueOf(value != null && value.isBoolean() ? value.booleanValue() : null,
+                action != null && action.isTextual() ? action.textValue() : null);
+    }
+
+    /** The same, from an item's boolean {@code value} (or null) and its textual {@code action} (or null). */
+    public static Boolean valueOf(Boolean value, String action) {
+        if (value != null) {
+            return value;
         }
-        return switch (item.path("action").asText("")) {
+        return switch (action == null ? "" : action) {
             case "consent.given", "preferences.click.agreetoall" -> Boolean.TRUE;
             case "consent.refused", "preferences.click.disagreetoall" -> Boolean.FALSE;
             default -> null;

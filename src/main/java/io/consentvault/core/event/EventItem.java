@@ -1,8 +1,12 @@
 package io.consentvault.core.event;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.consentvault.core.decision.ConsentRules;
@@ -12,7 +16,9 @@ import io.consentvault.core.decision.ConsentRules;
  * the schema's is absent) and what it decides ({@link ConsentRules#valueOf}).
  */
 public record EventItem(String action, String purpose, String vendor, String legalBasis, Boolean value,
-        Boolean decision) {
+        Boolean decision) implements ConsentRules.Choice {
+
+    private static final JsonFactory JSON = new JsonFactory();
 
     /** Whether the item decides the legitimate-interest flag rather than the consent flag. */
     public boolean legitimateInterest() {
@@ -37,6 +43,50 @@ public record EventItem(String action, String purpose, String vendor, String leg
                     ConsentRules.valueOf(item)));
         }
         return List.copyOf(list);
+    }
+
+    /**
+     * The items of a stored {@code events[]} JSON text, read as a stream (no tree is built): the same items as
+     * {@link #of(JsonNode)} gives for that text.
+     *
+     * @throws IllegalStateException when the text is not JSON
+     */
+    public static List<EventItem> parse(String json) {
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                return List.of();
+            }
+            List<EventItem> list = new ArrayList<>(4);
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; t = p.nextToken()) {
+                if (t != JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    list.add(new EventItem(null, null, null, null, null, null));
+                    continue;
+                }
+                String action = null, purpose = null, vendor = null, legalBasis = null;
+                Boolean value = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken v = p.nextToken();
+                    String text = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    switch (name) {
+                        case "action" -> action = text;
+                        case "purpose" -> purpose = text;
+                        case "vendor" -> vendor = text;
+                        case "legal_basis" -> legalBasis = text;
+                        case "value" -> value = v.isBoolean() ? v == JsonToken.VALUE_TRUE : null;
+                        default -> {
+                        }
+                    }
+                    p.skipChildren();
+                }
+                list.add(new EventItem(action, purpose, vendor, legalBasis, value,
+                        ConsentRules.valueOf(value, action)));
+            }
+            return list;
+        } catch (IOException e) {
+            throw new IllegalStateException("stored items are not JSON", e);
+        }
     }
 
     private static String text(JsonNode item, String name) {

@@ -1,6 +1,7 @@
 package io.consentvault.core.event;
 
 import java.time.Instant;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,15 +71,26 @@ public final class EventRules {
         }
     }
 
+    /** What a stored event decides, its items already read ({@link EventItem#parse}). */
+    public static Read decisions(StoredEvent e, List<EventItem> items, ConsentStrings strings) {
+        ConsentStringDecoder.Decoded decoded = decoded(e, strings);
+        return new Read(ConsentRules.overlay(decoded == null ? null : decoded.decisions(), ConsentRules.of(items)),
+                decoded);
+    }
+
     /** What a stored event decides, its {@link #items} already parsed. */
     public static Read decisions(StoredEvent e, JsonNode items, ConsentStrings strings) {
-        ConsentStringDecoder.Decoded decoded = null;
-        try {
-            decoded = strings.decode(e.regulation(), e.consentString());
-        } catch (ConsentStringDecoder.InvalidConsentString ex) {
-            // stored before it was checked: it decides nothing
-        }
+        ConsentStringDecoder.Decoded decoded = decoded(e, strings);
         return new Read(decisions(decoded == null ? null : decoded.decisions(), items), decoded);
+    }
+
+    /** The event's string decoded; null when it has none, or one stored before strings were checked that does not decode. */
+    private static ConsentStringDecoder.Decoded decoded(StoredEvent e, ConsentStrings strings) {
+        try {
+            return strings.decode(e.regulation(), e.consentString());
+        } catch (ConsentStringDecoder.InvalidConsentString ex) {
+            return null; // it decides nothing
+        }
     }
 
     /** The time an event's decisions count from: the client's {@code created_at}, else its receive time. */

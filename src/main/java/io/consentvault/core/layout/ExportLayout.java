@@ -8,6 +8,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 
 import io.consentvault.core.decision.ConsentRules;
 import io.consentvault.core.decision.ConsentState;
@@ -56,41 +58,60 @@ public final class ExportLayout {
      */
     public static void user(JsonGenerator g, String organizationId, ConsentState s) throws IOException {
         g.writeStartObject();
-        g.writeStringField("id", s.userId());
-        g.writeStringField("organization_id", organizationId);
-        g.writeStringField("organization_user_id", organizationUserId(s.userType(), s.userId()));
-        g.writeNullField("organization_user_id_type");
-        g.writeStringField("country", s.country().value());
-        g.writeStringField("last_seen_country", s.lastSeenCountry().value());
-        g.writeNullField("source");
-        g.writeNullField("status");
-        g.writeNullField("proofs_id");
-        g.writeNullField("delegate");
-        g.writeNullField("validation");
-        time(g, "created_at", s.createdAt());
-        time(g, "updated_at", s.updatedAt() != null ? s.updatedAt() : s.createdAt());
-        g.writeNumberField("version", s.version());
-        object(g, "metadata", s.metadata().value());
-        g.writeObjectFieldStart("consents");
-        g.writeArrayFieldStart("purposes");
+        g.writeFieldName(Names.ID);
+        g.writeString(s.userId());
+        g.writeFieldName(Names.ORGANIZATION_ID);
+        g.writeString(organizationId);
+        g.writeFieldName(Names.ORGANIZATION_USER_ID);
+        g.writeString(organizationUserId(s.userType(), s.userId()));
+        g.writeFieldName(Names.ORGANIZATION_USER_ID_TYPE);
+        g.writeNull();
+        g.writeFieldName(Names.COUNTRY);
+        g.writeString(s.country().value());
+        g.writeFieldName(Names.LAST_SEEN_COUNTRY);
+        g.writeString(s.lastSeenCountry().value());
+        g.writeFieldName(Names.SOURCE);
+        g.writeNull();
+        g.writeFieldName(Names.STATUS);
+        g.writeNull();
+        g.writeFieldName(Names.PROOFS_ID);
+        g.writeNull();
+        g.writeFieldName(Names.DELEGATE);
+        g.writeNull();
+        g.writeFieldName(Names.VALIDATION);
+        g.writeNull();
+        time(g, Names.CREATED_AT, s.createdAt());
+        time(g, Names.UPDATED_AT, s.updatedAt() != null ? s.updatedAt() : s.createdAt());
+        g.writeFieldName(Names.VERSION);
+        g.writeNumber(s.version());
+        object(g, Names.METADATA, s.metadata().value());
+        g.writeFieldName(Names.CONSENTS);
+        g.writeStartObject();
+        g.writeFieldName(Names.PURPOSES);
+        g.writeStartArray();
         for (Map.Entry<String, ConsentState.Decision> p : s.purposes().entrySet()) {
             g.writeStartObject();
-            g.writeStringField("id", p.getKey());
-            bool(g, "enabled", p.getValue().consent().value());
-            bool(g, "enabled_li", p.getValue().legitimateInterest().value());
-            g.writeArrayFieldStart("preferences");
+            g.writeFieldName(Names.ID);
+            g.writeString(p.getKey());
+            bool(g, Names.ENABLED, p.getValue().consent().value());
+            bool(g, Names.ENABLED_LI, p.getValue().legitimateInterest().value());
+            g.writeFieldName(Names.PREFERENCES);
+            g.writeStartArray();
             g.writeEndArray();
             g.writeEndObject();
         }
         g.writeEndArray();
-        g.writeObjectFieldStart("vendors");
-        stateVendors(g, "enabled", s, true, false);
-        stateVendors(g, "disabled", s, false, false);
-        stateVendors(g, "enabled_li", s, true, true);
-        stateVendors(g, "disabled_li", s, false, true);
+        g.writeFieldName(Names.VENDORS);
+        g.writeStartObject();
+        stateVendors(g, Names.ENABLED, s, true, false);
+        stateVendors(g, Names.DISABLED, s, false, false);
+        stateVendors(g, Names.ENABLED_LI, s, true, true);
+        stateVendors(g, Names.DISABLED_LI, s, false, true);
         g.writeEndObject();
-        g.writeStringField("tcfcs", s.tcfcs().value());
-        g.writeArrayFieldStart("channels");
+        g.writeFieldName(Names.TCFCS);
+        g.writeString(s.tcfcs().value());
+        g.writeFieldName(Names.CHANNELS);
+        g.writeStartArray();
         g.writeEndArray();
         g.writeEndObject();
         g.writeEndObject();
@@ -108,73 +129,105 @@ public final class ExportLayout {
     public static void event(JsonGenerator g, StoredEvent e, EventRules.Read read, boolean proof)
             throws IOException {
         g.writeStartObject();
-        g.writeStringField("id", e.id());
-        g.writeStringField("organization_id", e.organizationId());
-        time(g, "created_at", e.createdAt() != null ? e.createdAt() : e.receivedAt());
-        time(g, "updated_at", e.updatedAt() != null ? e.updatedAt() : e.eventTime());
+        g.writeFieldName(Names.ID);
+        g.writeString(e.id());
+        g.writeFieldName(Names.ORGANIZATION_ID);
+        g.writeString(e.organizationId());
+        time(g, Names.CREATED_AT, e.createdAt() != null ? e.createdAt() : e.receivedAt());
+        time(g, Names.UPDATED_AT, e.updatedAt() != null ? e.updatedAt() : e.eventTime());
         if (proof) {
-            time(g, "received_at", e.receivedAt());
+            time(g, Names.RECEIVED_AT, e.receivedAt());
         }
-        g.writeObjectFieldStart("user");
-        g.writeStringField("id", e.userId());
-        g.writeStringField("organization_user_id", organizationUserId(e.userType(), e.userId()));
-        g.writeStringField("type", e.userType());
-        g.writeStringField("region", e.region());
-        object(g, "metadata", e.userMetadata());
+        g.writeFieldName(Names.USER);
+        g.writeStartObject();
+        g.writeFieldName(Names.ID);
+        g.writeString(e.userId());
+        g.writeFieldName(Names.ORGANIZATION_USER_ID);
+        g.writeString(organizationUserId(e.userType(), e.userId()));
+        g.writeFieldName(Names.TYPE);
+        g.writeString(e.userType());
+        g.writeFieldName(Names.REGION);
+        g.writeString(e.region());
+        object(g, Names.METADATA, e.userMetadata());
         g.writeEndObject();
-        g.writeObjectFieldStart("consents");
-        g.writeArrayFieldStart("purposes");
+        g.writeFieldName(Names.CONSENTS);
+        g.writeStartObject();
+        g.writeFieldName(Names.PURPOSES);
+        g.writeStartArray();
         for (Map.Entry<String, ConsentRules.Decision> p : read.decisions().purposes().entrySet()) {
             g.writeStartObject();
-            g.writeStringField("id", p.getKey());
-            bool(g, "enabled", p.getValue().enabled());
-            bool(g, "enabled_li", p.getValue().enabledLi());
-            g.writeArrayFieldStart("preferences");
+            g.writeFieldName(Names.ID);
+            g.writeString(p.getKey());
+            bool(g, Names.ENABLED, p.getValue().enabled());
+            bool(g, Names.ENABLED_LI, p.getValue().enabledLi());
+            g.writeFieldName(Names.PREFERENCES);
+            g.writeStartArray();
             g.writeEndArray();
             g.writeEndObject();
         }
         g.writeEndArray();
-        g.writeObjectFieldStart("vendors");
+        g.writeFieldName(Names.VENDORS);
+        g.writeStartObject();
         Map<String, ConsentRules.Decision> vendors = read.decisions().vendors();
-        eventVendors(g, "enabled", vendors, true, false);
-        eventVendors(g, "disabled", vendors, false, false);
-        eventVendors(g, "enabled_li", vendors, true, true);
-        eventVendors(g, "disabled_li", vendors, false, true);
+        eventVendors(g, Names.ENABLED, vendors, true, false);
+        eventVendors(g, Names.DISABLED, vendors, false, false);
+        eventVendors(g, Names.ENABLED_LI, vendors, true, true);
+        eventVendors(g, Names.DISABLED_LI, vendors, false, true);
         g.writeEndObject();
-        g.writeStringField("tcfcs", EventRules.tcfcs(e.regulation(), e.consentString()));
-        g.writeArrayFieldStart("channels");
+        g.writeFieldName(Names.TCFCS);
+        g.writeString(EventRules.tcfcs(e.regulation(), e.consentString()));
+        g.writeFieldName(Names.CHANNELS);
+        g.writeStartArray();
         g.writeEndArray();
         g.writeEndObject();
-        g.writeStringField("country", e.country());
-        g.writeStringField("last_seen_country", e.seenCountry());
-        object(g, "metadata", e.metadata());
+        g.writeFieldName(Names.COUNTRY);
+        g.writeString(e.country());
+        g.writeFieldName(Names.LAST_SEEN_COUNTRY);
+        g.writeString(e.seenCountry());
+        object(g, Names.METADATA, e.metadata());
         if (e.sourceType() == null && e.sdkVersion() == null && e.sourceUrl() == null) {
-            g.writeNullField("source");
+            g.writeFieldName(Names.SOURCE);
+            g.writeNull();
         } else {
-            g.writeObjectFieldStart("source");
-            g.writeStringField("type", e.sourceType());
-            g.writeStringField("sdk_version", e.sdkVersion());
-            g.writeStringField("url", e.sourceUrl());
+            g.writeFieldName(Names.SOURCE);
+            g.writeStartObject();
+            g.writeFieldName(Names.TYPE);
+            g.writeString(e.sourceType());
+            g.writeFieldName(Names.SDK_VERSION);
+            g.writeString(e.sdkVersion());
+            g.writeFieldName(Names.URL);
+            g.writeString(e.sourceUrl());
             g.writeEndObject();
         }
-        g.writeNullField("status");
-        g.writeNullField("proofs_id");
-        g.writeNullField("delegate");
-        g.writeNullField("validation");
+        g.writeFieldName(Names.STATUS);
+        g.writeNull();
+        g.writeFieldName(Names.PROOFS_ID);
+        g.writeNull();
+        g.writeFieldName(Names.DELEGATE);
+        g.writeNull();
+        g.writeFieldName(Names.VALIDATION);
+        g.writeNull();
         if (e.version() == null) {
-            g.writeNullField("version");
+            g.writeFieldName(Names.VERSION);
+            g.writeNull();
         } else {
-            g.writeNumberField("version", e.version());
+            g.writeFieldName(Names.VERSION);
+            g.writeNumber(e.version());
         }
         if (proof) {
-            g.writeStringField("regulation", e.regulation());
-            g.writeStringField("notice_id", e.noticeId());
-            g.writeStringField("consent_string", e.consentString());
-            g.writeFieldName("consent_string_decoded");
+            g.writeFieldName(Names.REGULATION);
+            g.writeString(e.regulation());
+            g.writeFieldName(Names.NOTICE_ID);
+            g.writeString(e.noticeId());
+            g.writeFieldName(Names.CONSENT_STRING);
+            g.writeString(e.consentString());
+            g.writeFieldName(Names.CONSENT_STRING_DECODED);
             value(g, read.decoded() == null ? null : read.decoded().content());
-            g.writeStringField("ip", e.clientIp());
-            g.writeStringField("user_agent", e.userAgent());
-            g.writeFieldName("payload");
+            g.writeFieldName(Names.IP);
+            g.writeString(e.clientIp());
+            g.writeFieldName(Names.USER_AGENT);
+            g.writeString(e.userAgent());
+            g.writeFieldName(Names.PAYLOAD);
             String payload = json(e.payload());
             if (payload == null) {
                 g.writeNull();
@@ -190,9 +243,11 @@ public final class ExportLayout {
         return payload != null && payload.startsWith("\uFEFF") ? payload.substring(1) : payload;
     }
 
-    private static void stateVendors(JsonGenerator g, String name, ConsentState s, boolean value, boolean li)
+    private static void stateVendors(JsonGenerator g, SerializableString name, ConsentState s, boolean value,
+            boolean li)
             throws IOException {
-        g.writeArrayFieldStart(name);
+        g.writeFieldName(name);
+        g.writeStartArray();
         for (Map.Entry<String, ConsentState.Decision> v : s.vendors().entrySet()) {
             Boolean flag = li ? v.getValue().legitimateInterest().value() : v.getValue().consent().value();
             if (flag != null && flag == value) {
@@ -202,9 +257,11 @@ public final class ExportLayout {
         g.writeEndArray();
     }
 
-    private static void eventVendors(JsonGenerator g, String name, Map<String, ConsentRules.Decision> vendors,
+    private static void eventVendors(JsonGenerator g, SerializableString name,
+            Map<String, ConsentRules.Decision> vendors,
             boolean value, boolean li) throws IOException {
-        g.writeArrayFieldStart(name);
+        g.writeFieldName(name);
+        g.writeStartArray();
         for (Map.Entry<String, ConsentRules.Decision> v : vendors.entrySet()) {
             Boolean flag = li ? v.getValue().enabledLi() : v.getValue().enabled();
             if (flag != null && flag == value) {
@@ -245,7 +302,7 @@ public final class ExportLayout {
     }
 
     /** A JSON object stored as text (written at ingest from a parsed object), or {@code {}} when there is none. */
-    private static void object(JsonGenerator g, String name, String json) throws IOException {
+    private static void object(JsonGenerator g, SerializableString name, String json) throws IOException {
         g.writeFieldName(name);
         if (json == null) {
             g.writeStartObject();
@@ -255,19 +312,132 @@ public final class ExportLayout {
         }
     }
 
-    private static void bool(JsonGenerator g, String name, Boolean value) throws IOException {
+    private static void bool(JsonGenerator g, SerializableString name, Boolean value) throws IOException {
         if (value == null) {
-            g.writeNullField(name);
+            g.writeFieldName(name);
+            g.writeNull();
         } else {
-            g.writeBooleanField(name, value);
+            g.writeFieldName(name);
+            g.writeBoolean(value);
         }
     }
 
-    private static void time(JsonGenerator g, String name, Instant t) throws IOException {
+    private static void time(JsonGenerator g, SerializableString name, Instant t) throws IOException {
+        g.writeFieldName(name);
         if (t == null) {
-            g.writeNullField(name);
+            g.writeNull();
         } else {
-            g.writeStringField(name, t.toString());
+            char[] text = new char[30];
+            int length = iso(t, text);
+            if (length < 0) {
+                g.writeString(t.toString());
+            } else {
+                g.writeString(text, 0, length);
+            }
+        }
+    }
+
+    /**
+     * {@link Instant#toString} written into {@code out} (30 characters at most) without a formatter, which took a
+     * fifth of an export's time: {@code yyyy-MM-ddTHH:mm:ss}, then 3, 6 or 9 digits of fraction as the value needs,
+     * then {@code Z}. Returns the length, or -1 for a year outside 0000-9999 (left to {@link Instant#toString}).
+     */
+    static int iso(Instant t, char[] out) {
+        long seconds = t.getEpochSecond();
+        long days = Math.floorDiv(seconds, 86_400L);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        // the proleptic Gregorian date of a day count (H. Hinnant's civil_from_days)
+        long z = days + 719_468L;
+        long era = Math.floorDiv(z, 146_097L);
+        long doe = z - era * 146_097L;
+        long yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9_999) {
+            return -1;
+        }
+        digits(out, 0, (int) year, 4);
+        out[4] = '-';
+        digits(out, 5, month, 2);
+        out[7] = '-';
+        digits(out, 8, day, 2);
+        out[10] = 'T';
+        digits(out, 11, secondOfDay / 3_600, 2);
+        out[13] = ':';
+        digits(out, 14, secondOfDay / 60 % 60, 2);
+        out[16] = ':';
+        digits(out, 17, secondOfDay % 60, 2);
+        int at = 19;
+        int nano = t.getNano();
+        if (nano != 0) {
+            out[at++] = '.';
+            if (nano % 1_000_000 == 0) {
+                digits(out, at, nano / 1_000_000, 3);
+                at += 3;
+            } else if (nano % 1_000 == 0) {
+                digits(out, at, nano / 1_000, 6);
+                at += 6;
+            } else {
+                digits(out, at, nano, 9);
+                at += 9;
+            }
+        }
+        out[at++] = 'Z';
+        return at;
+    }
+
+    private static void digits(char[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
+    /** The field names, encoded once: a name written from a string is checked for escapes character by character. */
+    private static final class Names {
+        static final SerializedString CHANNELS = new SerializedString("channels");
+        static final SerializedString CONSENT_STRING = new SerializedString("consent_string");
+        static final SerializedString CONSENT_STRING_DECODED = new SerializedString("consent_string_decoded");
+        static final SerializedString CONSENTS = new SerializedString("consents");
+        static final SerializedString COUNTRY = new SerializedString("country");
+        static final SerializedString CREATED_AT = new SerializedString("created_at");
+        static final SerializedString DELEGATE = new SerializedString("delegate");
+        static final SerializedString DISABLED = new SerializedString("disabled");
+        static final SerializedString DISABLED_LI = new SerializedString("disabled_li");
+        static final SerializedString ENABLED = new SerializedString("enabled");
+        static final SerializedString ENABLED_LI = new SerializedString("enabled_li");
+        static final SerializedString ID = new SerializedString("id");
+        static final SerializedString IP = new SerializedString("ip");
+        static final SerializedString LAST_SEEN_COUNTRY = new SerializedString("last_seen_country");
+        static final SerializedString METADATA = new SerializedString("metadata");
+        static final SerializedString NOTICE_ID = new SerializedString("notice_id");
+        static final SerializedString ORGANIZATION_ID = new SerializedString("organization_id");
+        static final SerializedString ORGANIZATION_USER_ID = new SerializedString("organization_user_id");
+        static final SerializedString ORGANIZATION_USER_ID_TYPE = new SerializedString("organization_user_id_type");
+        static final SerializedString PAYLOAD = new SerializedString("payload");
+        static final SerializedString PREFERENCES = new SerializedString("preferences");
+        static final SerializedString PROOFS_ID = new SerializedString("proofs_id");
+        static final SerializedString PURPOSES = new SerializedString("purposes");
+        static final SerializedString RECEIVED_AT = new SerializedString("received_at");
+        static final SerializedString REGION = new SerializedString("region");
+        static final SerializedString REGULATION = new SerializedString("regulation");
+        static final SerializedString SDK_VERSION = new SerializedString("sdk_version");
+        static final SerializedString SOURCE = new SerializedString("source");
+        static final SerializedString STATUS = new SerializedString("status");
+        static final SerializedString TCFCS = new SerializedString("tcfcs");
+        static final SerializedString TYPE = new SerializedString("type");
+        static final SerializedString UPDATED_AT = new SerializedString("updated_at");
+        static final SerializedString URL = new SerializedString("url");
+        static final SerializedString USER = new SerializedString("user");
+        static final SerializedString USER_AGENT = new SerializedString("user_agent");
+        static final SerializedString VALIDATION = new SerializedString("validation");
+        static final SerializedString VENDORS = new SerializedString("vendors");
+        static final SerializedString VERSION = new SerializedString("version");
+
+        private Names() {
         }
     }
 }

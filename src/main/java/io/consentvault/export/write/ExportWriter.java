@@ -18,8 +18,8 @@ import java.util.zip.GZIPOutputStream;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 
+import io.consentvault.core.event.EventItem;
 import io.consentvault.core.event.EventRules;
 import io.consentvault.core.event.StoredEvent;
 import io.consentvault.core.layout.ExportLayout;
@@ -136,7 +136,7 @@ public final class ExportWriter {
         try (events) {
             read(conn, EVENTS, Tuple.of(organizationId, utc(range[0]), utc(range[1])), row -> {
                 StoredEvent e = EventsTable.read(row);
-                JsonNode items = EventRules.items(e);
+                List<EventItem> items = EventItem.parse(e.items());
                 if (onlyShown(items)) {
                     return;
                 }
@@ -188,12 +188,12 @@ public final class ExportWriter {
     }
 
     /** Whether every item of the event is {@code preference.shown} (a banner shown: no choice made). */
-    static boolean onlyShown(JsonNode items) {
+    static boolean onlyShown(List<EventItem> items) {
         if (items.isEmpty()) {
             return false;
         }
-        for (JsonNode item : items) {
-            if (!"preference.shown".equals(item.path("action").textValue())) {
+        for (EventItem item : items) {
+            if (!"preference.shown".equals(item.action())) {
                 return false;
             }
         }
