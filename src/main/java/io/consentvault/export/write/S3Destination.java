@@ -140,7 +140,10 @@ public final class S3Destination implements Destination {
         try {
             for (S3Object o : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(under)
                     .delimiter("/").build()).contents()) {
-                names.add(o.key().substring(under.length()));
+                String name = o.key().substring(under.length());
+                if (!name.isEmpty()) { // the directory's own marker, as consoles make them
+                    names.add(name);
+                }
             }
         } catch (SdkException e) {
             throw new IOException(name(under) + " could not be listed: " + e.getMessage(), e);
