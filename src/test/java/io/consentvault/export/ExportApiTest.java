@@ -1,6 +1,7 @@
 package io.consentvault.export;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -113,27 +114,36 @@ class ExportApiTest {
         }
     }
 
+    /** Where a test reads an export's files from: a file's bytes by its path relative to the manifest. */
+    interface Stored {
+        byte[] read(String path) throws Exception;
+    }
+
     /** The lines of every file of a kind the manifest lists, after checking each file's rows, bytes and SHA-256. */
     static List<JsonNode> lines(JsonNode manifest, Path dir, String kind) throws Exception {
+        return lines(manifest, path -> Files.readAllBytes(dir.resolve(path)), kind);
+    }
+
+    static List<JsonNode> lines(JsonNode manifest, Stored stored, String kind) throws Exception {
         List<JsonNode> lines = new ArrayList<>();
         for (JsonNode f : manifest.path("files")) {
             if (!f.path("kind").asText().equals(kind)) {
                 continue;
             }
-            Path file = dir.resolve(f.path("path").asText());
-            byte[] bytes = Files.readAllBytes(file);
-            assertEquals(f.path("bytes").asLong(), bytes.length, file.toString());
+            String file = f.path("path").asText();
+            byte[] bytes = stored.read(file);
+            assertEquals(f.path("bytes").asLong(), bytes.length, file);
             assertEquals(f.path("sha256").asText(),
-                    HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)), file.toString());
+                    HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)), file);
             long rows = 0;
             try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                    new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+                    new GZIPInputStream(new ByteArrayInputStream(bytes)), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     lines.add(JSON.readTree(line));
                     rows++;
                 }
             }
-            assertEquals(f.path("rows").asLong(), rows, file.toString());
+            assertEquals(f.path("rows").asLong(), rows, file);
         }
         return lines;
     }

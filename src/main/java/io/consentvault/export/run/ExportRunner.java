@@ -1,11 +1,14 @@
 package io.consentvault.export.run;
 
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -21,6 +25,8 @@ import io.consentvault.export.ExportConfig;
 import io.consentvault.export.write.Destination;
 import io.consentvault.export.write.ExportWriter;
 import io.consentvault.export.write.FileDestination;
+import io.consentvault.export.write.S3Destination;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -39,6 +45,7 @@ public class ExportRunner {
 
     private static final Logger LOG = Logger.getLogger(ExportRunner.class);
     private static final long WAIT_SECONDS = 60;
+    private static final String SETTING = "the export destination (CONSENT_EXPORT_DESTINATION)";
 
     private final Pool pool;
     private final ExportRuns runs;
@@ -58,13 +65,53 @@ public class ExportRunner {
         this.strings = strings;
     }
 
-    /** Where exports go, when they are on. */
-    public static Destination destination(String uri) {
-        URI u = URI.create(uri);
-        if ("file".equals(u.getScheme())) {
-            return new FileDestination(Path.of(u).toAbsolutePath().normalize());
+    /**
+     * Where exports go, when they are on: {@code file:///path} or {@code s3://bucket/prefix} (with {@code s3Endpoint}
+     * for an S3-compatible store). The caller closes it. A setting that is neither is an error that says so.
+     */
+    public static Destination destination(String uri, Optional<String> s3Endpoint) {
+        URI u = parse(uri);
+        if ("s3".equals(u.getScheme())) {
+            return S3Destination.open(u, s3Endpoint);
         }
-        throw new IllegalArgumentException("an export destination is file:///path or s3://bucket/prefix: " + uri);
+        return new FileDestination(directory(u));
+    }
+
+    /** Checks the destination settings without opening anything (no client, no network). */
+    public static void check(String uri, Optional<String> s3Endpoint) {
+        URI u = parse(uri);
+        if ("s3".equals(u.getScheme())) {
+            S3Destination.Location.of(u);
+            s3Endpoint.ifPresent(S3Destination::endpoint);
+        } else {
+            directory(u);
+        }
+    }
+
+    private static URI parse(String uri) {
+        URI u;
+        try {
+            u = new URI(uri);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(SETTING + " is not a URI (" + e.getMessage() + "): " + uri);
+        }
+        if (!"file".equals(u.getScheme()) && !"s3".equals(u.getScheme())) {
+            throw new IllegalArgumentException(SETTING + " is file:///path or s3://bucket/prefix: " + uri);
+        }
+        return u;
+    }
+
+    private static Path directory(URI u) {
+        try {
+            return Path.of(u).toAbsolutePath().normalize();
+        } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+            throw new IllegalArgumentException(SETTING + " is file:///path (" + e.getMessage() + "): " + u);
+        }
+    }
+
+    /** A destination setting that cannot be used stops the start, rather than failing every run after it. */
+    void onStart(@Observes StartupEvent start) {
+        config.destination().ifPresent(d -> check(d, config.s3Endpoint()));
     }
 
     /** Looks for runs to do, soon, unless a look is already due. */
@@ -133,11 +180,14 @@ public class ExportRunner {
                 await(snapshot.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").execute());
                 long expected = ExportWriter.expected(snapshot, org, date, cutoff);
                 await(lock.preparedQuery(ExportRuns.EXPECTED).execute(Tuple.of(id, expected)));
-                ExportWriter writer = new ExportWriter(destination(config.destination().orElseThrow()), strings,
-                        config.partMaxBytes(), config.fetchRows(), config.gzipLevel());
-                ExportWriter.Result result = writer.write(snapshot, org, date, cutoff, id,
-                        (users, events, bytes) -> await(lock.preparedQuery(ExportRuns.PROGRESS)
-                                .execute(Tuple.of(id, users, events, bytes))));
+                ExportWriter.Result result;
+                try (Destination destination = destination(config.destination().orElseThrow(),
+                        config.s3Endpoint())) {
+                    result = new ExportWriter(destination, strings, config.partMaxBytes(), config.fetchRows(),
+                            config.gzipLevel())
+                            .write(snapshot, org, date, cutoff, id, (users, events, bytes) -> await(lock
+                                    .preparedQuery(ExportRuns.PROGRESS).execute(Tuple.of(id, users, events, bytes))));
+                }
                 await(snapshot.query("COMMIT").execute());
                 await(lock.preparedQuery(ExportRuns.SUCCEEDED).execute(Tuple.of(id, now(), result.users(),
                         result.events(), result.bytes(), result.manifestPath())));

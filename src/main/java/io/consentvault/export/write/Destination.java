@@ -6,9 +6,10 @@ import java.io.OutputStream;
 /**
  * Where an export's files go. A file is invisible under its name until it is complete: {@link #create} writes it
  * aside, and {@link Output#commit} makes it appear whole (a reader trusting the manifest never sees a partial file).
- * Paths are relative to the destination, with {@code /}.
+ * Paths are relative to the destination, with {@code /}. Used by one run at a time, on the runner's thread, and closed
+ * when the run ends.
  */
-public interface Destination {
+public interface Destination extends AutoCloseable {
 
     /** A new file at {@code path}, invisible until committed. */
     Output create(String path) throws IOException;
@@ -18,6 +19,11 @@ public interface Destination {
 
     /** How a file is named to a reader: a URI. */
     String uri(String path);
+
+    /** Releases what the destination holds (an S3 client); nothing to release for a directory. */
+    @Override
+    default void close() {
+    }
 
     /** A file being written. */
     interface Output {
