@@ -128,24 +128,16 @@ public class ExportRunner {
     private void run(SqlConnection lock, String id, String org, LocalDate date, Instant cutoff) {
         LOG.infof("export %s of %s for %s: started", id, org, date);
         try {
-            SqlConnection snapshot = await(pool.getConnection());
-            try {
-                await(snapshot.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").execute());
-                long expected = ExportWriter.expected(snapshot, org, date, cutoff);
-                await(lock.preparedQuery(ExportRuns.EXPECTED).execute(Tuple.of(id, expected)));
-                ExportWriter writer = new ExportWriter(destination(config.destination().orElseThrow()), strings,
-                        config.partMaxBytes(), config.fetchRows());
-                ExportWriter.Result result = writer.write(snapshot, org, date, cutoff, id,
-                        (users, events, bytes) -> await(lock.preparedQuery(ExportRuns.PROGRESS)
-                                .execute(Tuple.of(id, users, events, bytes))));
-                await(snapshot.query("COMMIT").execute());
-                await(lock.preparedQuery(ExportRuns.SUCCEEDED).execute(Tuple.of(id, now(), result.users(),
-                        result.events(), result.bytes(), result.manifestPath())));
-                LOG.infof("export %s of %s for %s: %d users, %d events, %d bytes", id, org, date, result.users(),
-                        result.events(), result.bytes());
-            } finally {
-                snapshot.close();
-            }
+            ExportWriter writer = new ExportWriter(destination(config.destination().orElseThrow()), strings,
+                    config.partMaxBytes(), config.fetchRows());
+            ExportWriter.Result result = writer.write(pool, org, date, cutoff, id,
+                    expected -> await(lock.preparedQuery(ExportRuns.EXPECTED).execute(Tuple.of(id, expected))),
+                    (users, events, bytes) -> await(lock.preparedQuery(ExportRuns.PROGRESS)
+                            .execute(Tuple.of(id, users, events, bytes))));
+            await(lock.preparedQuery(ExportRuns.SUCCEEDED).execute(Tuple.of(id, now(), result.users(),
+                    result.events(), result.bytes(), result.manifestPath())));
+            LOG.infof("export %s of %s for %s: %d users, %d events, %d bytes", id, org, date, result.users(),
+                    result.events(), result.bytes());
         } catch (Exception e) {
             LOG.errorf(e, "export %s of %s for %s failed", id, org, date);
             try {
