@@ -24,6 +24,16 @@ class CommandModeTest {
     }
 
     @Test
+    void aCommandLineIsCheckedBeforeAnythingStarts() {
+        // through the command lines the features list in META-INF/services
+        assertEquals(Command.DONE, CommandMode.check("export", "--help"), "the usage was asked for");
+        assertEquals(Command.USAGE, CommandMode.check("export", "--org", "acme"), "bad arguments");
+        assertEquals(Command.USAGE, CommandMode.check("exprot", "--help"), "an unknown command");
+        assertEquals(-1, CommandMode.check("export", "--org", "acme", "--date", "2026-01-02", "--to", "file:///tmp/x"),
+                "the command may run");
+    }
+
+    @Test
     void anUnknownCommandIsABadArgument() throws Exception {
         Command export = new Command() {
             @Override
