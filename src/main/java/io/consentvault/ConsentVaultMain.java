@@ -9,6 +9,8 @@ import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 
+import io.consentvault.platform.command.Command;
+import io.consentvault.platform.command.CommandMode;
 import io.consentvault.platform.embedded.PostgresCluster;
 import io.consentvault.platform.embedded.SecretFiles;
 import io.quarkus.runtime.Application;
@@ -20,7 +22,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * Entry point. With no PostgreSQL configured it brings up the embedded default (a private server whose data survives
  * restarts) before the application starts: always in dev mode, and in the packaged service only when
  * {@code CONSENT_EMBEDDED_POSTGRES=true}, so that a production pod without a URL fails instead of keeping data in
- * its own container.
+ * its own container. With a first argument that is not an option, the jar runs that one-shot command instead of the
+ * service ({@link CommandMode}).
  */
 @QuarkusMain
 public final class ConsentVaultMain {
@@ -32,23 +35,52 @@ public final class ConsentVaultMain {
     }
 
     public static void main(String... args) {
+        // java -jar quarkus-run.jar <command> [arguments]: a one-shot command (CommandMode) instead of the service
+        String command = CommandMode.wanted(args) ? args[0] : null;
+        if (command != null) {
+            int answered = CommandMode.check(args); // --help and bad arguments need nothing started
+            if (answered >= 0) {
+                System.exit(answered);
+            }
+            CommandMode.prepare(command);
+        }
         if (embeddedWanted()) {
-            PostgresCluster pg = PostgresCluster.start(new PostgresCluster.Settings(dataDir(),
-                    Integer.parseInt(setting("CONSENT_EMBEDDED_POSTGRES_PORT", "54329")), "consent", "consent_vault"));
+            PostgresCluster pg;
+            try {
+                pg = PostgresCluster.start(new PostgresCluster.Settings(dataDir(),
+                        Integer.parseInt(setting("CONSENT_EMBEDDED_POSTGRES_PORT", "54329")), "consent",
+                        "consent_vault"));
+            } catch (RuntimeException e) {
+                if (command == null) {
+                    throw e;
+                }
+                CommandMode.exit(Command.FAILED, e);
+                return;
+            }
             System.setProperty("quarkus.datasource.reactive.url", pg.reactiveUrl());
             System.setProperty("quarkus.datasource.username", pg.settings().user());
             System.setProperty("quarkus.datasource.password", pg.password());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAfterApplication(pg), "embedded-postgres-stop"));
-            // a ready-to-use tenant and admin token, kept beside the data (see DemoTenant)
-            Path home = pg.settings().dataDir().toAbsolutePath().getParent();
-            System.setProperty("consent.demo.keys-file", home.resolve("demo-keys.properties").toString());
-            if (setting("CONSENT_ADMIN_TOKEN", null) == null) {
-                Path tokenFile = home.resolve("admin-token");
-                System.setProperty("consent.admin-token", adminToken(tokenFile));
-                System.setProperty("consent.demo.admin-token-file", tokenFile.toString());
+            // a command leaves running the server it found running: the service's, which still needs it
+            if (command == null || !pg.reused()) {
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(() -> stopAfterApplication(pg), "embedded-postgres-stop"));
+            }
+            if (command == null) {
+                // a ready-to-use tenant and admin token, kept beside the data (see DemoTenant)
+                Path home = pg.settings().dataDir().toAbsolutePath().getParent();
+                System.setProperty("consent.demo.keys-file", home.resolve("demo-keys.properties").toString());
+                if (setting("CONSENT_ADMIN_TOKEN", null) == null) {
+                    Path tokenFile = home.resolve("admin-token");
+                    System.setProperty("consent.admin-token", adminToken(tokenFile));
+                    System.setProperty("consent.demo.admin-token-file", tokenFile.toString());
+                }
             }
         }
-        Quarkus.run(args);
+        if (command != null) {
+            Quarkus.run(CommandMode.class, CommandMode::exit, args);
+        } else {
+            Quarkus.run(args);
+        }
     }
 
     /**

@@ -13,7 +13,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.StartupEvent;
+import io.consentvault.platform.lifecycle.ServiceStart;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -41,7 +41,7 @@ public class PartitionMaintainer {
         this.config = config;
     }
 
-    void onStart(@Observes StartupEvent start) {
+    void onStart(@Observes ServiceStart start) {
         maintain(Instant.now());
     }
 

@@ -18,10 +18,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.consentvault.platform.embedded.SecretFiles;
+import io.consentvault.platform.lifecycle.ServiceStart;
 import io.consentvault.tenancy.auth.ApiKeys;
 import io.consentvault.tenancy.auth.KeyRegistry;
 import io.consentvault.tenancy.auth.Scope;
-import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
@@ -69,7 +69,7 @@ public class DemoTenant {
         this.httpPort = httpPort;
     }
 
-    void onStart(@Observes @Priority(2000) StartupEvent event) throws IOException {
+    void onStart(@Observes @Priority(2000) ServiceStart start) throws IOException {
         if (keysFile.isEmpty()) {
             return;
         }

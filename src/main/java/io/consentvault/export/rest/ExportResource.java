@@ -30,6 +30,7 @@ import io.consentvault.export.ExportConfig;
 import io.consentvault.export.model.ExportRun;
 import io.consentvault.export.run.ExportRunner;
 import io.consentvault.export.run.ExportRuns;
+import io.consentvault.export.write.ExportWriter;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.Problem;
 import io.consentvault.platform.problem.ProblemException;
@@ -171,12 +172,10 @@ public class ExportResource {
         progress.put("users_written", run.usersWritten);
         progress.put("events_written", run.eventsWritten);
         progress.put("bytes_written", run.bytesWritten);
-        long rows = run.usersWritten + run.eventsWritten;
         progress.put("percent", ExportRun.SUCCEEDED.equals(run.status)
                 ? 100.0
-                : run.rowsExpected == null || run.rowsExpected == 0
-                        ? 0.0
-                        : Math.min(99.9, Math.floor(1000.0 * rows / run.rowsExpected) / 10));
+                : ExportWriter.percent(run.usersWritten + run.eventsWritten,
+                        run.rowsExpected == null ? 0 : run.rowsExpected));
         v.put("progress", progress);
         v.put("manifest", run.manifest);
         if (run.errorTitle == null) {

@@ -175,27 +175,19 @@ public class ExportRunner {
     private void run(SqlConnection lock, String id, String org, LocalDate date, Instant cutoff) {
         LOG.infof("export %s of %s for %s: started", id, org, date);
         try {
-            SqlConnection snapshot = await(pool.getConnection());
-            try {
-                await(snapshot.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").execute());
-                long expected = ExportWriter.expected(snapshot, org, date, cutoff);
-                await(lock.preparedQuery(ExportRuns.EXPECTED).execute(Tuple.of(id, expected)));
-                ExportWriter.Result result;
-                try (Destination destination = destination(config.destination().orElseThrow(),
-                        config.s3Endpoint())) {
-                    result = new ExportWriter(destination, strings, config.partMaxBytes(), config.fetchRows(),
-                            config.gzipLevel())
-                            .write(snapshot, org, date, cutoff, id, (users, events, bytes) -> await(lock
-                                    .preparedQuery(ExportRuns.PROGRESS).execute(Tuple.of(id, users, events, bytes))));
-                }
-                await(snapshot.query("COMMIT").execute());
-                await(lock.preparedQuery(ExportRuns.SUCCEEDED).execute(Tuple.of(id, now(), result.users(),
-                        result.events(), result.bytes(), result.manifestPath())));
-                LOG.infof("export %s of %s for %s: %d users, %d events, %d bytes", id, org, date, result.users(),
-                        result.events(), result.bytes());
-            } finally {
-                snapshot.close();
+            ExportWriter.Result result;
+            try (Destination destination = destination(config.destination().orElseThrow(), config.s3Endpoint())) {
+                result = new ExportWriter(destination, strings, config.partMaxBytes(), config.fetchRows(),
+                        config.gzipLevel()).write(pool, org, date, cutoff, id,
+                                expected -> await(
+                                        lock.preparedQuery(ExportRuns.EXPECTED).execute(Tuple.of(id, expected))),
+                                (users, events, bytes) -> await(lock.preparedQuery(ExportRuns.PROGRESS)
+                                        .execute(Tuple.of(id, users, events, bytes))));
             }
+            await(lock.preparedQuery(ExportRuns.SUCCEEDED).execute(Tuple.of(id, now(), result.users(),
+                    result.events(), result.bytes(), result.manifestPath())));
+            LOG.infof("export %s of %s for %s: %d users, %d events, %d bytes", id, org, date, result.users(),
+                    result.events(), result.bytes());
         } catch (Exception e) {
             LOG.errorf(e, "export %s of %s for %s failed", id, org, date);
             try {

@@ -16,7 +16,7 @@ import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 
 import io.consentvault.export.ExportConfig;
-import io.quarkus.runtime.StartupEvent;
+import io.consentvault.platform.lifecycle.ServiceStart;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -39,7 +39,7 @@ public class ExportSchedule {
         this.config = config;
     }
 
-    void onStart(@Observes StartupEvent start) {
+    void onStart(@Observes ServiceStart start) {
         catchUp(ZonedDateTime.now(ZoneOffset.UTC));
     }
 

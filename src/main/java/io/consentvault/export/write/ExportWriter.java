@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPOutputStream;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -28,6 +29,7 @@ import io.consentvault.core.store.StateTable;
 import io.consentvault.core.tcf.ConsentStrings;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Cursor;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -109,6 +111,44 @@ public final class ExportWriter {
         Instant[] range = range(date, cutoff);
         return await(conn.preparedQuery(EXPECTED).execute(Tuple.of(organizationId, utc(range[0]), utc(range[1]))))
                 .iterator().next().getLong(0);
+    }
+
+    /**
+     * The share of the expected rows written, in percent, to a tenth, below 100 until the run has finished (the rows
+     * expected count the events a run leaves out); 0 while nothing is expected.
+     */
+    public static double percent(long written, long expected) {
+        return expected <= 0 ? 0.0 : Math.min(99.9, Math.floor(1000.0 * written / expected) / 10);
+    }
+
+    /**
+     * Writes the export from a snapshot of its own, taken now (just after {@code cutoff}): a connection of
+     * {@code pool} in a repeatable-read, read-only transaction, which tells {@code expected} how many rows it will write
+     * at most before it writes any, and is committed once the manifest is written, or rolled back when the export
+     * fails (the connection goes back to the pool without it). Every run goes through here, whoever asks for it.
+     */
+    public Result write(Pool pool, String organizationId, LocalDate date, Instant cutoff, String runId,
+            LongConsumer expected, Progress progress) throws Exception {
+        SqlConnection snapshot = await(pool.getConnection());
+        try {
+            await(snapshot.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").execute());
+            try {
+                expected.accept(expected(snapshot, organizationId, date, cutoff));
+                Result result = write(snapshot, organizationId, date, cutoff, runId, progress);
+                await(snapshot.query("COMMIT").execute());
+                return result;
+            } catch (Exception | Error e) {
+                try {
+                    snapshot.query("ROLLBACK").execute().toCompletionStage().toCompletableFuture().get(10,
+                            TimeUnit.SECONDS);
+                } catch (Exception again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
+        } finally {
+            snapshot.close();
+        }
     }
 
     /**

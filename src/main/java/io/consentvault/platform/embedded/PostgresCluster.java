@@ -59,6 +59,7 @@ public final class PostgresCluster implements AutoCloseable {
     private final Path passwordFile;
     private String password;
     private boolean owned;
+    private boolean reused;
 
     private PostgresCluster(Settings settings, PostgresBinaries binaries, Optional<String> runAs) {
         this.settings = settings;
@@ -91,6 +92,11 @@ public final class PostgresCluster implements AutoCloseable {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** Whether {@link #start} found this data directory's server already running (another process started it). */
+    public boolean reused() {
+        return reused;
     }
 
     /** The superuser's password, random per cluster, kept (owner-only) in {@link #passwordFile()}. */
@@ -231,6 +237,7 @@ public final class PostgresCluster implements AutoCloseable {
         if (isAccepting()) {
             verifyServesOurData();
             owned = true; // it is this data directory's server: stopping the service stops it too
+            reused = true;
             LOG.infof("reusing the PostgreSQL already serving %s on 127.0.0.1:%d", settings.dataDir(),
                     settings.port());
             return;

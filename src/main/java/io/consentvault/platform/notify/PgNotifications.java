@@ -11,7 +11,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.StartupEvent;
+import io.consentvault.platform.lifecycle.ServiceStart;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
@@ -54,7 +54,7 @@ public class PgNotifications {
         }
     }
 
-    synchronized void start(@Observes StartupEvent event) {
+    synchronized void start(@Observes ServiceStart start) {
         PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url)
                 .setUser(user).setPassword(password);
         subscriber = PgSubscriber.subscriber(vertx, options)

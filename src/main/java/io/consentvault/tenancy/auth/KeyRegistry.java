@@ -10,8 +10,8 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.consentvault.platform.lifecycle.ServiceStart;
 import io.consentvault.platform.notify.PgNotifications;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -54,7 +54,7 @@ public class KeyRegistry {
         notifications.listen(CHANNEL, payload -> reload(), this::reload);
     }
 
-    void onStart(@Observes StartupEvent event) {
+    void onStart(@Observes ServiceStart start) {
         reload().toCompletionStage().toCompletableFuture().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
                 .join();
     }

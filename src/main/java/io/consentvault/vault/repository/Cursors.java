@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import io.quarkus.runtime.StartupEvent;
+import io.consentvault.platform.lifecycle.ServiceStart;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
@@ -31,7 +31,7 @@ public class Cursors {
         this.pool = pool;
     }
 
-    void onStart(@Observes StartupEvent start) {
+    void onStart(@Observes ServiceStart start) {
         key();
     }
 
