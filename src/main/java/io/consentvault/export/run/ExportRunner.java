@@ -45,7 +45,7 @@ public class ExportRunner {
 
     private static final Logger LOG = Logger.getLogger(ExportRunner.class);
     private static final long WAIT_SECONDS = 60;
-    private static final String SETTING = "the export destination (CONSENT_EXPORT_DESTINATION)";
+    private static final String SETTING = "an export destination";
 
     private final Pool pool;
     private final ExportRuns runs;
@@ -111,7 +111,13 @@ public class ExportRunner {
 
     /** A destination setting that cannot be used stops the start, rather than failing every run after it. */
     void onStart(@Observes StartupEvent start) {
-        config.destination().ifPresent(d -> check(d, config.s3Endpoint()));
+        config.destination().ifPresent(d -> {
+            try {
+                check(d, config.s3Endpoint());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("CONSENT_EXPORT_DESTINATION: " + e.getMessage(), e);
+            }
+        });
     }
 
     /** Looks for runs to do, soon, unless a look is already due. */
