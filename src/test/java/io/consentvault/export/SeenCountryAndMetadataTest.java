@@ -127,8 +127,14 @@ class SeenCountryAndMetadataTest {
         Api.as(org).when().get("/v1/consents/users/cy").then().statusCode(200)
                 .body("metadata", equalTo(Map.of("tier", "silver")));
 
+        // an unpaired surrogate escape cannot be written as UTF-8: it is replaced, and the user is still answered
+        post(org, payload(org, "dee", "2026-11-01T10:00:00Z", ", \"metadata\": {\"tier\": \"\\ud800x\"}") + "}");
+        Api.as(org).when().get("/v1/consents/users/dee").then().statusCode(200)
+                .body("metadata.tier", equalTo("\ufffdx"));
+
         List<JsonNode>[] lines = export(org);
         assertEquals("silver", only(lines[0], "cy").path("metadata").path("tier").asText());
+        assertEquals("\ufffdx", only(lines[0], "dee").path("metadata").path("tier").asText());
         JsonNode event = byId(lines[1], tagged);
         assertEquals("spring", event.path("metadata").path("campaign").asText());
         assertEquals("gold", event.path("user").path("metadata").path("tier").asText());

@@ -13,8 +13,9 @@ import io.consentvault.core.decision.ConsentState.Source;
  * of its two flags (consent, legitimate interest) separately, the decision with the latest event time wins; a tie goes
  * to the one received last (then to the larger event id, so that exact ties still converge). The user's country is
  * the latest given one, and {@code tcfcs} the latest TCF string, by the same order; so are the country of the
- * connection ({@code last_seen_country}) and the user's {@code metadata}, which are not decisions: they change neither
- * {@code version} nor {@code updated_at}. An event that decides nothing
+ * connection ({@code last_seen_country}) and the user's {@code metadata} of the events that decide something (a banner
+ * shown changes no state), which are not decisions themselves: they change neither {@code version} nor
+ * {@code updated_at}. An event that decides nothing
  * ({@code preference.shown}) or repeats what is known changes nothing, and {@code version} counts the events that did
  * change something. Because every value keeps its source, applying the same events in any order, with any duplicates,
  * gives the same decisions. Stateless and thread-safe.
@@ -79,10 +80,11 @@ public final class ConsentMerge {
             changed |= !java.util.Objects.equals(next.value(), tcfcs.value());
             tcfcs = next;
         }
-        Flag<String> seen = event.seenCountry() == null
+        boolean decides = !event.decisions().purposes().isEmpty() || !event.decisions().vendors().isEmpty();
+        Flag<String> seen = !decides || event.seenCountry() == null
                 ? state.lastSeenCountry()
                 : merge(state.lastSeenCountry(), event.seenCountry(), source);
-        Flag<String> metadata = event.userMetadata() == null
+        Flag<String> metadata = !decides || event.userMetadata() == null
                 ? state.metadata()
                 : merge(state.metadata(), event.userMetadata(), source);
         Instant createdAt = state.createdAt() == null || source.eventTime().isBefore(state.createdAt())

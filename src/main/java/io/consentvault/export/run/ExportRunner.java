@@ -26,7 +26,7 @@ import io.consentvault.export.write.Destination;
 import io.consentvault.export.write.ExportWriter;
 import io.consentvault.export.write.FileDestination;
 import io.consentvault.export.write.S3Destination;
-import io.quarkus.runtime.StartupEvent;
+import io.consentvault.platform.lifecycle.ServiceStart;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -109,8 +109,11 @@ public class ExportRunner {
         }
     }
 
-    /** A destination setting that cannot be used stops the start, rather than failing every run after it. */
-    void onStart(@Observes StartupEvent start) {
+    /** Settings that cannot be used stop the start, rather than failing every run after it. */
+    void onStart(@Observes ServiceStart start) {
+        if (config.gzipLevel() < 1 || config.gzipLevel() > 9) {
+            throw new IllegalArgumentException("CONSENT_EXPORT_GZIP_LEVEL is 1 to 9: " + config.gzipLevel());
+        }
         config.destination().ifPresent(d -> {
             try {
                 check(d, config.s3Endpoint());

@@ -30,6 +30,7 @@ import io.consentvault.core.tcf.ConsentStrings;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -131,8 +132,9 @@ public final class ExportWriter {
             LongConsumer expected, Progress progress) throws Exception {
         SqlConnection snapshot = await(pool.getConnection());
         try {
-            await(snapshot.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").execute());
             try {
+                // inside: a BEGIN that was sent but not answered in time is rolled back too
+                await(snapshot.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").execute());
                 expected.accept(expected(snapshot, organizationId, date, cutoff));
                 Result result = write(snapshot, organizationId, date, cutoff, runId, progress);
                 await(snapshot.query("COMMIT").execute());
@@ -163,17 +165,15 @@ public final class ExportWriter {
         Counts counts = new Counts(progress);
         List<FileEntry> files = new ArrayList<>();
         Parts users = new Parts(dir, "users", counts);
-        try (users) {
-            read(conn, USERS, Tuple.of(organizationId), row -> {
-                JsonGenerator g = users.line();
-                ExportLayout.user(g, organizationId, StateTable.state(row));
-                users.endLine();
-                counts.users++;
-            });
-        }
+        users.write(() -> read(conn, USERS, Tuple.of(organizationId), row -> {
+            JsonGenerator g = users.line();
+            ExportLayout.user(g, organizationId, StateTable.state(row));
+            users.endLine();
+            counts.users++;
+        }));
         files.addAll(users.entries);
         Parts events = new Parts(dir, "events", counts);
-        try (events) {
+        events.write(() -> {
             read(conn, EVENTS, Tuple.of(organizationId, utc(range[0]), utc(range[1])), row -> {
                 StoredEvent e = EventsTable.read(row);
                 List<EventItem> items = EventItem.parse(e.items());
@@ -185,7 +185,7 @@ public final class ExportWriter {
                 events.endLine();
                 counts.events++;
             });
-        }
+        });
         files.addAll(events.entries);
         String manifest = dir + "/manifest.json";
         Destination.Output out = destination.create(manifest);
@@ -244,8 +244,13 @@ public final class ExportWriter {
         void accept(Row row) throws IOException;
     }
 
+    private interface Work {
+        void run() throws Exception;
+    }
+
     private void read(SqlConnection conn, String sql, Tuple args, RowHandler handler) throws Exception {
-        Cursor cursor = await(conn.prepare(sql)).cursor(args);
+        PreparedStatement statement = await(conn.prepare(sql));
+        Cursor cursor = statement.cursor(args);
         try {
             Future<RowSet<Row>> next = cursor.read(fetchRows);
             while (next != null) {
@@ -257,7 +262,11 @@ public final class ExportWriter {
                 }
             }
         } finally {
-            await(cursor.close());
+            try {
+                await(cursor.close());
+            } finally {
+                await(statement.close());
+            }
         }
     }
 
@@ -303,7 +312,10 @@ public final class ExportWriter {
         }
     }
 
-    /** The part files of one kind, each closed once it reaches {@link #partMaxBytes}. */
+    /**
+     * The part files of one kind, each closed once it reaches {@link #partMaxBytes}: committed as they fill and when the
+     * kind is written, dropped (the open one) when writing it fails.
+     */
     private final class Parts implements AutoCloseable {
         final String dir;
         final String kind;
@@ -359,6 +371,20 @@ public final class ExportWriter {
             entries.add(p.close());
         }
 
+        /** Runs the writing of this kind, then closes it; the open part is dropped if the writing fails. */
+        void write(Work work) throws Exception {
+            try {
+                work.run();
+            } catch (Exception | Error e) {
+                if (part != null) {
+                    part.abort();
+                    part = null;
+                }
+                throw e;
+            }
+            close();
+        }
+
         @Override
         public void close() throws IOException {
             if (part == null && entries.isEmpty()) {
@@ -376,7 +402,7 @@ public final class ExportWriter {
             final Destination.Output output;
             final Counting file;
             final MessageDigest sha;
-            final GZIPOutputStream gzip;
+            final LevelGzip gzip;
             final OutputStream text;
             final JsonGenerator json;
             long rows;
@@ -390,14 +416,19 @@ public final class ExportWriter {
                     throw new IllegalStateException(e);
                 }
                 this.file = new Counting(output.stream(), sha);
-                this.gzip = new GZIPOutputStream(file, 64 * 1024) {
-                    {
-                        def.setLevel(gzipLevel);
-                    }
-                };
+                this.gzip = new LevelGzip(file, gzipLevel);
                 this.text = new BufferedOutputStream(gzip, 64 * 1024);
                 this.json = JSON.createGenerator(nonClosing(text));
                 json.setRootValueSeparator(null);
+            }
+
+            /** Drops what was written: nothing appears under the part's name. */
+            void abort() {
+                try {
+                    output.abort();
+                } finally {
+                    gzip.release();
+                }
             }
 
             FileEntry close() throws IOException {
@@ -410,9 +441,23 @@ public final class ExportWriter {
                 } catch (IOException | RuntimeException e) {
                     output.abort();
                     throw e;
+                } finally {
+                    gzip.release();
                 }
                 return new FileEntry(path, kind, rows, file.count, HexFormat.of().formatHex(sha.digest()));
             }
+        }
+    }
+
+    /** Gzip at a chosen level, whose native deflater is freed as soon as its part is done. */
+    private static final class LevelGzip extends GZIPOutputStream {
+        LevelGzip(OutputStream out, int level) throws IOException {
+            super(out, 64 * 1024);
+            def.setLevel(level);
+        }
+
+        void release() {
+            def.end();
         }
     }
 

@@ -70,7 +70,12 @@ public final class S3Destination implements Destination {
                 throw new IllegalArgumentException("an S3 destination is s3://bucket/prefix: " + uri);
             }
             String bucket = uri.getRawAuthority();
-            if (bucket == null || bucket.isEmpty() || bucket.contains("@") || bucket.contains(":")) {
+            if (bucket != null && bucket.contains("@")) {
+                // credentials written into the URI are never repeated, in a log or anywhere else
+                throw new IllegalArgumentException("an S3 destination carries no credentials (they come from the AWS"
+                        + " environment): s3://***@" + bucket.substring(bucket.lastIndexOf('@') + 1) + "/...");
+            }
+            if (bucket == null || bucket.isEmpty() || bucket.contains(":")) {
                 throw new IllegalArgumentException("an S3 destination names its bucket, s3://bucket/prefix: " + uri);
             }
             if (uri.getRawQuery() != null || uri.getRawFragment() != null) {

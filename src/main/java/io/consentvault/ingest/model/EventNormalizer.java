@@ -110,7 +110,34 @@ public final class EventNormalizer {
         if (value == null || !value.isObject()) {
             return null;
         }
-        return (clean ? cleaned(value) : value).toString();
+        return wellFormed((clean ? cleaned(value) : value).toString());
+    }
+
+    /**
+     * The text with every unpaired surrogate (a {@code \\ud800} escape alone in the payload) replaced by U+FFFD: it
+     * cannot be written as UTF-8, neither to PostgreSQL nor in an answer.
+     */
+    static String wellFormed(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (paired) {
+                if (out != null) {
+                    out.append(c).append(text.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(text.length()).append(text, 0, i);
+                }
+                out.append('\uFFFD');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     private static Instant time(JsonNode parent, String name) {

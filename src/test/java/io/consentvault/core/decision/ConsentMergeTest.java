@@ -45,17 +45,18 @@ class ConsentMergeTest {
     void theLatestConnectionCountryAndMetadataAreKeptWithoutCountingAsChanges() {
         String shown = "[{\"action\": \"preference.shown\"}]";
         String given = "[{\"action\": \"consent.given\", \"purpose\": \"ads\"}]";
-        ConsentState s = apply(event(10, 10, "a", given, null, null, "FR", "{\"tier\":\"gold\"}"),
-                event(5, 20, "late", shown, null, null, "DE", "{\"tier\":\"old\"}"),
-                event(30, 30, "b", shown, null, null, "BE", null));
-        assertEquals("BE", s.lastSeenCountry().value());
+        EventFacts[] events = {event(10, 10, "a", given, null, null, "FR", "{\"tier\":\"gold\"}"),
+                event(5, 20, "late", given, null, null, "DE", "{\"tier\":\"old\"}"),
+                event(30, 30, "b", given, null, null, "BE", null),
+                event(40, 40, "banner", shown, null, null, "JP", "{\"tier\":\"shown\"}")};
+        ConsentState s = apply(events);
+        assertEquals("BE", s.lastSeenCountry().value(), "a banner shown changes no state");
         assertEquals("{\"tier\":\"gold\"}", s.metadata().value(), "a late event's metadata loses, none keeps it");
-        assertEquals(1, s.version(), "only the decision counts");
-        assertEquals(T0.plusSeconds(10), s.updatedAt());
+        assertEquals(1, s.version(), "only the first decision changed one");
+        assertEquals(T0.plusSeconds(30), s.updatedAt());
+        assertSame(s, ConsentMerge.apply(s, events[3]), "the banner alone changes nothing");
         // any order converges
-        ConsentState reversed = apply(event(30, 30, "b", shown, null, null, "BE", null),
-                event(5, 20, "late", shown, null, null, "DE", "{\"tier\":\"old\"}"),
-                event(10, 10, "a", given, null, null, "FR", "{\"tier\":\"gold\"}"));
+        ConsentState reversed = apply(events[3], events[2], events[1], events[0]);
         assertEquals(s, reversed);
     }
 

@@ -218,7 +218,6 @@ class S3DestinationTest {
                 {"ftp://host/dir", "is file:///path or s3://bucket/prefix"},
                 {"/plain/path", "is file:///path or s3://bucket/prefix"},
                 {"s3:///prefix", "names its bucket"},
-                {"s3://user@bucket/prefix", "names its bucket"},
                 {"s3://bucket/prefix?versioning=on", "has no query"},
                 {"file://host/dir", "is file:///path"},
                 {"s3://bucket/a b", "is not a URI"}}) {
@@ -226,6 +225,11 @@ class S3DestinationTest {
                     () -> ExportRunner.check(bad[0], none), bad[0]);
             assertTrue(e.getMessage().contains(bad[1]) && e.getMessage().contains(bad[0]), e.getMessage());
         }
+        IllegalArgumentException secret = assertThrows(IllegalArgumentException.class,
+                () -> ExportRunner.check("s3://AKIAEXAMPLE:s3cr3t@bucket/prefix", none));
+        assertTrue(secret.getMessage().contains("carries no credentials")
+                && !secret.getMessage().contains("s3cr3t") && !secret.getMessage().contains("AKIAEXAMPLE"),
+                secret.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ExportRunner.check("s3://bucket/p", Optional.of("localhost:9000")));
         assertTrue(e.getMessage().contains("http(s)://host[:port]"), e.getMessage());
