@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import io.consentvault.platform.embedded.PostgresCluster;
 import io.consentvault.support.Poll;
+import io.consentvault.support.TestDatabase;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -43,6 +44,22 @@ class EmbeddedPostgresTest {
             try (Stream<Path> all = Files.walk(dir)) {
                 all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    @Test
+    void theServerSpreadsItsCheckpointsOverMoreWal() throws Exception {
+        try (Connection c = TestDatabase.connect(); var st = c.createStatement()) {
+            java.util.Map<String, String> settings = new java.util.HashMap<>();
+            try (ResultSet rs = st.executeQuery("SELECT name, current_setting(name) FROM pg_settings"
+                    + " WHERE name IN ('max_wal_size', 'min_wal_size', 'checkpoint_timeout',"
+                    + " 'checkpoint_completion_target', 'shared_buffers')")) {
+                while (rs.next()) {
+                    settings.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            assertEquals(java.util.Map.of("max_wal_size", "4GB", "min_wal_size", "1GB", "checkpoint_timeout", "15min",
+                    "checkpoint_completion_target", "0.9", "shared_buffers", "256MB"), settings);
         }
     }
 
