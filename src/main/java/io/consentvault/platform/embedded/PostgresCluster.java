@@ -235,8 +235,8 @@ public final class PostgresCluster implements AutoCloseable {
 
     /**
      * Checkpoints of an ingest service: under load the default 1 GB of WAL forces one every minute or two, and the
-     * first change of every page after one writes the whole page to the WAL, a burst that stalls commits (an ack p99 of
-     * ~300 ms when a checkpoint started, at c16). With 4 GB of WAL and 15 minutes, checkpoints come by time, several
+     * first change of every page after one writes the whole page to the WAL, a burst that was seen to stall commits (an ack
+     * p99 of ~300 ms at c16 in an earlier run when a checkpoint started; later runs show stalls of another cause too). With 4 GB of WAL and 15 minutes, checkpoints come by time, several
      * times fewer, their writes spread over 90% of the interval; 1 GB of WAL segments is kept for reuse rather than
      * created anew. Crash recovery replays at most that WAL: a minute or two here.
      */
