@@ -58,28 +58,14 @@ public final class ExportLayout {
      */
     public static void user(JsonGenerator g, String organizationId, ConsentState s) throws IOException {
         g.writeStartObject();
-        g.writeFieldName(Names.ID);
-        g.writeString(s.userId());
-        g.writeFieldName(Names.ORGANIZATION_ID);
-        g.writeString(organizationId);
-        g.writeFieldName(Names.ORGANIZATION_USER_ID);
-        g.writeString(organizationUserId(s.userType(), s.userId()));
-        g.writeFieldName(Names.ORGANIZATION_USER_ID_TYPE);
-        g.writeNull();
-        g.writeFieldName(Names.COUNTRY);
-        g.writeString(s.country().value());
-        g.writeFieldName(Names.LAST_SEEN_COUNTRY);
-        g.writeString(s.lastSeenCountry().value());
-        g.writeFieldName(Names.SOURCE);
-        g.writeNull();
-        g.writeFieldName(Names.STATUS);
-        g.writeNull();
-        g.writeFieldName(Names.PROOFS_ID);
-        g.writeNull();
-        g.writeFieldName(Names.DELEGATE);
-        g.writeNull();
-        g.writeFieldName(Names.VALIDATION);
-        g.writeNull();
+        string(g, Names.ID, s.userId());
+        string(g, Names.ORGANIZATION_ID, organizationId);
+        string(g, Names.ORGANIZATION_USER_ID, organizationUserId(s.userType(), s.userId()));
+        nullField(g, Names.ORGANIZATION_USER_ID_TYPE);
+        string(g, Names.COUNTRY, s.country().value());
+        string(g, Names.LAST_SEEN_COUNTRY, s.lastSeenCountry().value());
+        nullField(g, Names.SOURCE);
+        unheld(g);
         time(g, Names.CREATED_AT, s.createdAt());
         time(g, Names.UPDATED_AT, s.updatedAt() != null ? s.updatedAt() : s.createdAt());
         g.writeFieldName(Names.VERSION);
@@ -91,8 +77,7 @@ public final class ExportLayout {
         g.writeStartArray();
         for (Map.Entry<String, ConsentState.Decision> p : s.purposes().entrySet()) {
             g.writeStartObject();
-            g.writeFieldName(Names.ID);
-            g.writeString(p.getKey());
+            string(g, Names.ID, p.getKey());
             bool(g, Names.ENABLED, p.getValue().consent().value());
             bool(g, Names.ENABLED_LI, p.getValue().legitimateInterest().value());
             g.writeFieldName(Names.PREFERENCES);
@@ -108,8 +93,7 @@ public final class ExportLayout {
         stateVendors(g, Names.ENABLED_LI, s, true, true);
         stateVendors(g, Names.DISABLED_LI, s, false, true);
         g.writeEndObject();
-        g.writeFieldName(Names.TCFCS);
-        g.writeString(s.tcfcs().value());
+        string(g, Names.TCFCS, s.tcfcs().value());
         g.writeFieldName(Names.CHANNELS);
         g.writeStartArray();
         g.writeEndArray();
@@ -129,10 +113,8 @@ public final class ExportLayout {
     public static void event(JsonGenerator g, StoredEvent e, EventRules.Read read, boolean proof)
             throws IOException {
         g.writeStartObject();
-        g.writeFieldName(Names.ID);
-        g.writeString(e.id());
-        g.writeFieldName(Names.ORGANIZATION_ID);
-        g.writeString(e.organizationId());
+        string(g, Names.ID, e.id());
+        string(g, Names.ORGANIZATION_ID, e.organizationId());
         time(g, Names.CREATED_AT, e.createdAt() != null ? e.createdAt() : e.receivedAt());
         time(g, Names.UPDATED_AT, e.updatedAt() != null ? e.updatedAt() : e.eventTime());
         if (proof) {
@@ -140,14 +122,10 @@ public final class ExportLayout {
         }
         g.writeFieldName(Names.USER);
         g.writeStartObject();
-        g.writeFieldName(Names.ID);
-        g.writeString(e.userId());
-        g.writeFieldName(Names.ORGANIZATION_USER_ID);
-        g.writeString(organizationUserId(e.userType(), e.userId()));
-        g.writeFieldName(Names.TYPE);
-        g.writeString(e.userType());
-        g.writeFieldName(Names.REGION);
-        g.writeString(e.region());
+        string(g, Names.ID, e.userId());
+        string(g, Names.ORGANIZATION_USER_ID, organizationUserId(e.userType(), e.userId()));
+        string(g, Names.TYPE, e.userType());
+        string(g, Names.REGION, e.region());
         object(g, Names.METADATA, e.userMetadata());
         g.writeEndObject();
         g.writeFieldName(Names.CONSENTS);
@@ -156,8 +134,7 @@ public final class ExportLayout {
         g.writeStartArray();
         for (Map.Entry<String, ConsentRules.Decision> p : read.decisions().purposes().entrySet()) {
             g.writeStartObject();
-            g.writeFieldName(Names.ID);
-            g.writeString(p.getKey());
+            string(g, Names.ID, p.getKey());
             bool(g, Names.ENABLED, p.getValue().enabled());
             bool(g, Names.ENABLED_LI, p.getValue().enabledLi());
             g.writeFieldName(Names.PREFERENCES);
@@ -174,59 +151,39 @@ public final class ExportLayout {
         eventVendors(g, Names.ENABLED_LI, vendors, true, true);
         eventVendors(g, Names.DISABLED_LI, vendors, false, true);
         g.writeEndObject();
-        g.writeFieldName(Names.TCFCS);
-        g.writeString(EventRules.tcfcs(e.regulation(), e.consentString()));
+        string(g, Names.TCFCS, EventRules.tcfcs(e.regulation(), e.consentString()));
         g.writeFieldName(Names.CHANNELS);
         g.writeStartArray();
         g.writeEndArray();
         g.writeEndObject();
-        g.writeFieldName(Names.COUNTRY);
-        g.writeString(e.country());
-        g.writeFieldName(Names.LAST_SEEN_COUNTRY);
-        g.writeString(e.seenCountry());
+        string(g, Names.COUNTRY, e.country());
+        string(g, Names.LAST_SEEN_COUNTRY, e.seenCountry());
         object(g, Names.METADATA, e.metadata());
         if (e.sourceType() == null && e.sdkVersion() == null && e.sourceUrl() == null) {
-            g.writeFieldName(Names.SOURCE);
-            g.writeNull();
+            nullField(g, Names.SOURCE);
         } else {
             g.writeFieldName(Names.SOURCE);
             g.writeStartObject();
-            g.writeFieldName(Names.TYPE);
-            g.writeString(e.sourceType());
-            g.writeFieldName(Names.SDK_VERSION);
-            g.writeString(e.sdkVersion());
-            g.writeFieldName(Names.URL);
-            g.writeString(e.sourceUrl());
+            string(g, Names.TYPE, e.sourceType());
+            string(g, Names.SDK_VERSION, e.sdkVersion());
+            string(g, Names.URL, e.sourceUrl());
             g.writeEndObject();
         }
-        g.writeFieldName(Names.STATUS);
-        g.writeNull();
-        g.writeFieldName(Names.PROOFS_ID);
-        g.writeNull();
-        g.writeFieldName(Names.DELEGATE);
-        g.writeNull();
-        g.writeFieldName(Names.VALIDATION);
-        g.writeNull();
+        unheld(g);
         if (e.version() == null) {
-            g.writeFieldName(Names.VERSION);
-            g.writeNull();
+            nullField(g, Names.VERSION);
         } else {
             g.writeFieldName(Names.VERSION);
             g.writeNumber(e.version());
         }
         if (proof) {
-            g.writeFieldName(Names.REGULATION);
-            g.writeString(e.regulation());
-            g.writeFieldName(Names.NOTICE_ID);
-            g.writeString(e.noticeId());
-            g.writeFieldName(Names.CONSENT_STRING);
-            g.writeString(e.consentString());
+            string(g, Names.REGULATION, e.regulation());
+            string(g, Names.NOTICE_ID, e.noticeId());
+            string(g, Names.CONSENT_STRING, e.consentString());
             g.writeFieldName(Names.CONSENT_STRING_DECODED);
             value(g, read.decoded() == null ? null : read.decoded().content());
-            g.writeFieldName(Names.IP);
-            g.writeString(e.clientIp());
-            g.writeFieldName(Names.USER_AGENT);
-            g.writeString(e.userAgent());
+            string(g, Names.IP, e.clientIp());
+            string(g, Names.USER_AGENT, e.userAgent());
             g.writeFieldName(Names.PAYLOAD);
             String payload = json(e.payload());
             if (payload == null) {
@@ -310,6 +267,24 @@ public final class ExportLayout {
         } else {
             g.writeRawValue(json);
         }
+    }
+
+    /** {@code status}, {@code proofs_id}, {@code delegate}, {@code validation}: seed fields the service holds no data for. */
+    private static void unheld(JsonGenerator g) throws IOException {
+        nullField(g, Names.STATUS);
+        nullField(g, Names.PROOFS_ID);
+        nullField(g, Names.DELEGATE);
+        nullField(g, Names.VALIDATION);
+    }
+
+    private static void nullField(JsonGenerator g, SerializableString name) throws IOException {
+        g.writeFieldName(name);
+        g.writeNull();
+    }
+
+    private static void string(JsonGenerator g, SerializableString name, String value) throws IOException {
+        g.writeFieldName(name);
+        g.writeString(value);
     }
 
     private static void bool(JsonGenerator g, SerializableString name, Boolean value) throws IOException {
