@@ -47,13 +47,7 @@ public record ConsentAnalytics(String interval, List<Bucket> buckets) {
         Map<Instant, Map<String, long[]>> changes = new HashMap<>();
         Set<String> purposes = new TreeSet<>(query.purposes());
         for (Counts.ChangeRow c : counts.changes()) {
-            int i = switch (c.change()) {
-                case "granted" -> 0;
-                case "renewed" -> 1;
-                case "withdrawn" -> 2;
-                case "refused" -> 3;
-                default -> -1;
-            };
+            int i = Counts.CHANGES.indexOf(c.change());
             if (i < 0 || !(query.purposes().isEmpty() || query.purposes().contains(c.purpose()))) {
                 continue;
             }

@@ -9,6 +9,9 @@ import java.util.List;
  */
 public record Counts(List<BucketRow> buckets, List<ChangeRow> changes) {
 
+    /** The changes a purpose's counts are made of, in the order of the answer. */
+    public static final List<String> CHANGES = List.of("granted", "renewed", "withdrawn", "refused");
+
     /** One bucket's events, distinct users, and items of the four banner actions. */
     public record BucketRow(Instant start, long events, long users, long shown, long agreeToAll, long disagreeToAll,
             long saveChoices) {
