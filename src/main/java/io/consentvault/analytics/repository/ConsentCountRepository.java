@@ -47,7 +47,9 @@ public class ConsentCountRepository {
      * <li>users are counted as (bucket, user) groups in a hash table, not by sorting the range's events;
      * <li>items are taken apart in the select list (set-returning functions in lockstep: the n-th item beside the
      * n-th element of {@code item_changes}), which needs no per-event function scan, and grouped on the raw values;
-     * only the groups that count are kept, after grouping, so no per-item test runs above the workers.
+     * only the groups that count are kept, after grouping (MATERIALIZED keeps PostgreSQL from moving that test
+     * before the grouping, where it ran on every item above the parallel workers and its selectivity made the
+     * planner sort millions of rows instead of hashing them).
      * </ul>
      * Items are read as the view {@code consent_records} reads them (migration V7): the action as text, the purpose
      * when it is a string, the change from {@code item_changes}. An event without items still counts as an event.
@@ -67,19 +69,19 @@ public class ConsentCountRepository {
                 SELECT bucket, jsonb_array_elements(items)->>'action' AS action,
                        jsonb_array_elements(items)->'purpose' AS purpose, unnest(item_changes) AS change
                 FROM event
+            ), per_item AS MATERIALIZED (
+                SELECT bucket, action, purpose, change, count(*) AS n FROM item GROUP BY bucket, action, purpose, change
             )
             SELECT bucket, NULL AS action, NULL AS purpose, NULL AS change, sum(events)::bigint AS n,
                    count(user_id) AS users
             FROM per_user GROUP BY bucket
             UNION ALL
-            SELECT bucket, action, CASE WHEN jsonb_typeof(purpose) = 'string' THEN purpose #>> '{}' END, change,
-                   count(*), NULL
-            FROM item
-            GROUP BY bucket, action, purpose, change
-            HAVING action IN ('preference.shown', 'preferences.click.agreetoall', 'preferences.click.disagreetoall',
-                              'preferences.click.savechoices')
-                OR (jsonb_typeof(purpose) = 'string' AND change IN ('granted', 'renewed', 'withdrawn', 'refused')
-                    AND ($5::text[] IS NULL OR purpose #>> '{}' = ANY($5::text[])))
+            SELECT bucket, action, purpose #>> '{}', change, n, NULL
+            FROM per_item
+            WHERE action IN ('preference.shown', 'preferences.click.agreetoall', 'preferences.click.disagreetoall',
+                             'preferences.click.savechoices')
+               OR (jsonb_typeof(purpose) = 'string' AND change IN ('granted', 'renewed', 'withdrawn', 'refused')
+                   AND ($5::text[] IS NULL OR purpose #>> '{}' = ANY($5::text[])))
             """;
 
     private final Pool pool;
