@@ -280,6 +280,13 @@ class AnalyticsApiTest {
     void theOpenApiDocumentDescribesTheRoute() {
         given().accept("application/json").when().get("/q/openapi").then().statusCode(200)
                 .body("paths.'/v1/analytics/consents'.get.security[0].apiKey", org.hamcrest.Matchers.notNullValue())
-                .body("paths.'/v1/analytics/consents'.get.responses.'400'", org.hamcrest.Matchers.notNullValue());
+                .body("paths.'/v1/analytics/consents'.get.responses.'400'", org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/v1/analytics/consents'.get.responses.'200'.content.'application/json'.schema.'$ref'",
+                        equalTo("#/components/schemas/ConsentAnalytics"))
+                .body("components.schemas.ConsentAnalyticsBucket.properties.keySet()", org.hamcrest.Matchers.contains(
+                        "start", "events", "users", "shown", "agree_to_all", "disagree_to_all", "save_choices",
+                        "purposes"))
+                .body("components.schemas.ConsentAnalyticsPurpose.properties.opt_in_rate.type",
+                        org.hamcrest.Matchers.hasItem("null"));
     }
 }

@@ -11,9 +11,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -68,9 +69,7 @@ public class AnalyticsResource {
             + " before to, more than 400 buckets, more than 100 purposes (errors name the parameter)")
     @APIResponse(responseCode = "503", description = "The counts took longer than the time limit (10 s): ask for a"
             + " shorter range; or the database cannot be reached (Retry-After)")
-    @APIResponseSchema(value = ConsentAnalytics.class, responseCode = "200", responseDescription = "{interval,"
-            + " buckets: [{start, events, users, shown, agree_to_all, disagree_to_all, save_choices, purposes:"
-            + " {<purpose>: {granted, renewed, withdrawn, refused, opt_in_rate}}}]}")
+    @APIResponse(responseCode = "200", description = "Every bucket of the range, in order", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ConsentAnalytics")))
     public Uni<Response> consents(
             @Parameter(description = "created_at from (inclusive): RFC 3339 with any offset (percent-encode + as %2B),"
                     + " or YYYY-MM-DD meaning 00:00Z. Default: the start of the bucket that makes the answer 30"
