@@ -4,15 +4,15 @@
 # the service stores them, and in receive-time order, as the service appends them; SQL, chunks of 1M records,
 # 3 organizations, received over the last 90 days, in the monthly partitions the service would have made then),
 # vacuums, and measures the first pages of GET /v1/vault/records
-# that auditors ask for, plus a month's COUNT(*) through POST /v1/vault/search. The target: first page p99 < 50 ms
-# at 10M records. Everything runs on this machine, on loopback, with wrk (1 thread) as the load generator.
+# that auditors ask for, a month's COUNT(*) through POST /v1/vault/search, and GET /v1/analytics/consents over 30
+# days, 48 hours and 400 days. The target: first page p99 < 50 ms at 10M records. Everything runs on this machine, on loopback, with wrk (1 thread) as the load generator.
 #
 #   load-tests/vault-bench.sh                              # 10M records: the seed alone takes 20 minutes or more
 #   RECORDS=200000 DURATION=3s load-tests/vault-bench.sh   # a check of the script, about 2 minutes
 #
 # Settings (environment): RECORDS (10000000), DURATION (10s, each query at c4 and c16), WARMUP (20s: every query in
 # turn, so that the JIT has compiled the routes before the first measured run), SEARCH_RUNS (5), SKIP_PACKAGE (0; 1
-# reuses target/quarkus-app), KEEP_DATA (0; 1 keeps the database's directory in /tmp), OUT
+# reuses target/quarkus-app), ANALYTICS_RUNS (5), KEEP_DATA (0; 1 keeps the database's directory in /tmp), OUT
 # (load-tests/target/vault-bench.json).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -22,6 +22,7 @@ RECORDS=${RECORDS:-10000000}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-20s}
 SEARCH_RUNS=${SEARCH_RUNS:-5}
+ANALYTICS_RUNS=${ANALYTICS_RUNS:-5}
 SKIP_PACKAGE=${SKIP_PACKAGE:-0}
 OUT=${OUT:-$HERE/target/vault-bench.json}
 ORG=bench
@@ -271,6 +272,42 @@ COUNT=$(jq '.results[0].count' "$HERE/target/vault-search.json")
 SORTED=($(printf '%s\n' "${TIMES[@]}" | sort -n))
 S_P50=${SORTED[$(( (SEARCH_RUNS - 1) / 2 ))]}; S_MAX=${SORTED[-1]}
 echo "  ${TIMES[*]} ms, count $COUNT" >&2
+
+# the analytics a console charts: a month of days, two days of hours, and the widest range (400 days: all the seed)
+A=/v1/analytics/consents
+TODAY=$(date -u -d "$T0" +%Y-%m-%d)
+A_NAMES=(days30 hours48 days400)
+A_LABELS=("30 days, interval=day" "48 hours, interval=hour" "400 days, interval=day")
+A_PATHS=("$A?from=$(date -u -d "$TODAY -29 days" +%Y-%m-%d)&interval=day" "$A?interval=hour"
+  "$A?from=$(date -u -d "$TODAY -399 days" +%Y-%m-%d)&interval=day")
+echo "== analytics: $ANALYTICS_RUNS runs of each range, one at a time, after one not counted" >&2
+A_TABLE=""; A_JSON=""
+for i in "${!A_NAMES[@]}"; do
+  get "${A_PATHS[$i]}" >/dev/null || { echo "failed: ${A_PATHS[$i]}" >&2; exit 1; }
+  before=$(served "$A"); A_TIMES=()
+  for _ in $(seq 1 "$ANALYTICS_RUNS"); do
+    line=$(curl -s -o "$HERE/target/vault-analytics.json" -w '%{http_code} %{time_total}' \
+      -H "Authorization: Bearer $KEY" "$SVC${A_PATHS[$i]}")
+    [ "${line%% *}" = 200 ] || { echo "analytics answered ${line%% *}: $(cat "$HERE/target/vault-analytics.json")" >&2
+      exit 1; }
+    A_TIMES+=("$(awk "BEGIN {printf \"%.1f\", ${line#* } * 1000}")")
+  done
+  after=$(served "$A")
+  server=$(echo "$before $after" | awk '{printf "%.1f", ($3 > $1 ? ($4 - $2) * 1000 / ($3 - $1) : 0)}')
+  buckets=$(jq '.buckets | length' "$HERE/target/vault-analytics.json")
+  counted=$(jq '[.buckets[].events] | add' "$HERE/target/vault-analytics.json")
+  A_SORTED=($(printf '%s\n' "${A_TIMES[@]}" | sort -n))
+  a_p50=${A_SORTED[$(( (ANALYTICS_RUNS - 1) / 2 ))]}; a_max=${A_SORTED[-1]}
+  echo "  ${A_LABELS[$i]}: $buckets buckets, $counted events; ${A_TIMES[*]} ms (server mean $server ms)" >&2
+  A_TABLE+="| ${A_LABELS[$i]} | $buckets | $counted | $a_p50 | $a_max | $server |"$'\n'
+  A_JSON+="$(jq -cn --arg name "${A_NAMES[$i]}" --arg path "${A_PATHS[$i]}" --argjson buckets "$buckets" \
+    --argjson events "$counted" --argjson times "$(json_list "${A_TIMES[@]}")" --argjson p50 "$a_p50" \
+    --argjson max "$a_max" --argjson server "$server" \
+    '{($name): {path: $path, buckets: $buckets, events: $events, runs_ms: $times, p50_ms: $p50, max_ms: $max,
+      server_mean_ms: $server}}')"$'\n'
+done
+A_TABLE=${A_TABLE%$'\n'}
+
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SPID/status")
 TABLE=${TABLE%$'\n'}
 
@@ -286,14 +323,21 @@ ${TABLE}
 POST /v1/vault/search, COUNT(*) of the month from $LAST_MONTH ($COUNT records): p50 $S_P50 ms, max $S_MAX ms
 ($SEARCH_RUNS runs, one at a time).
 
+GET /v1/analytics/consents ($ANALYTICS_RUNS runs each, one at a time; ms):
+
+| range | buckets | events counted | p50 | max | server mean |
+|---|---|---|---|---|---|
+${A_TABLE}
+
 (peak RSS $((RSS_KB / 1024)) MiB; the whole run took $(( SECONDS - STARTED )) s)
 EOF
 echo "$JSON" | jq -s --argjson records "$SEEDED" --argjson measured "$MEASURED" --arg duration "$DURATION" \
   --argjson count "$COUNT" --argjson times "$(json_list "${TIMES[@]}")" --argjson p50 "$S_P50" --argjson max "$S_MAX" \
-  --argjson rss $((RSS_KB / 1024)) \
+  --argjson rss $((RSS_KB / 1024)) --argjson analytics "$(echo "$A_JSON" | jq -s add)" \
   --argjson seed_s "$SEED_SECONDS" --arg query "$QUERY" \
   '{records: $records, measured_organization_records: $measured, seed_seconds: $seed_s, duration: $duration,
     first_pages: add,
     search_count: {query: $query, count: $count, runs_ms: $times, p50_ms: $p50, max_ms: $max},
+    analytics: $analytics,
     peak_rss_mib: $rss}' >"$OUT"
 echo "written: $OUT" >&2
