@@ -76,7 +76,8 @@ public class ConsentCountRepository {
                    count(user_id) AS users
             FROM per_user GROUP BY bucket
             UNION ALL
-            SELECT bucket, action, purpose #>> '{}', change, n, NULL
+            SELECT bucket, action, CASE WHEN jsonb_typeof(purpose) = 'string' THEN purpose #>> '{}' END, change, n,
+                   NULL
             FROM per_item
             WHERE action IN ('preference.shown', 'preferences.click.agreetoall', 'preferences.click.disagreetoall',
                              'preferences.click.savechoices')
