@@ -462,6 +462,9 @@ class ConsoleBrowserTest {
         assertEquals(3, browser.findElements(By.cssSelector("#opt-in-chart svg circle")).size());
         assertEquals(List.of("analytics", "marketing"), browser.findElements(By.cssSelector("#opt-in .legend li"))
                 .stream().map(WebElement::getText).toList());
+        everyControlIsLabelled();
+        assertTrue(fitsTheWidth());
+        screenshot("analytics");
         browser.findElement(By.id("opt-in-numbers-toggle")).click();
         assertEquals(List.of("Day", "analytics", "marketing"), header("opt-in-table"));
         assertEquals(List.of("2026-11-01", "—", "100.0% (1 of 1)"), row("opt-in-table", 2));
@@ -480,9 +483,6 @@ class ConsoleBrowserTest {
         assertEquals(List.of("2026-11-03 05:00", "1", "1"), row("per-hour-table", 4 * 24 + 5));
         assertEquals(List.of("2026-11-03 04:00", "1", "1"), row("per-hour-table", 4 * 24 + 4));
         assertEquals(List.of("2026-11-01 10:00", "0", "0"), row("per-hour-table", 2 * 24 + 10));
-        everyControlIsLabelled();
-        assertTrue(fitsTheWidth());
-        screenshot("analytics");
     }
 
     /** A table's column headers. */

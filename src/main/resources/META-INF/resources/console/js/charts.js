@@ -87,14 +87,14 @@ function xLabels(svg, labels, xOf, width) {
   });
 }
 
-/** Round ticks from 0 to a round maximum at or above max. */
+/** Round ticks from 0 to a round maximum at or above max; whole numbers only (the charts count things). */
 export function niceTicks(max) {
   if (max <= 0) {
     return {top: 1, ticks: [0, 1]};
   }
   const raw = max / 4;
   const magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((m) => m >= raw) || raw;
+  const step = Math.max(1, [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((m) => m >= raw) || raw);
   const top = Math.ceil(max / step) * step;
   const ticks = [];
   for (let t = 0; t <= top + step / 2; t += step) {
@@ -177,7 +177,7 @@ export function funnelChart({label, rows}) {
       const y = 4 + i * rowHeight;
       svg.append(s('text', {x: labelWidth - 8, y: y + 21, 'text-anchor': 'end', class: 'tick'}, r.name));
       const w = Math.max(r.value > 0 ? 2 : 0, (r.value / max) * span);
-      svg.append(s('rect', {x: labelWidth, y: y + 6, width: w, height: 24, fill: colour(i), class: 'bar'},
+      svg.append(s('rect', {x: labelWidth, y: y + 6, width: w, height: 24, fill: colour(0), class: 'bar'},
         s('title', {}, r.name + ': ' + r.text)));
       svg.append(s('text', {x: labelWidth + w + 6, y: y + 23, class: 'value'}, r.text));
     });
