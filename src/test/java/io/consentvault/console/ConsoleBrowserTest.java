@@ -37,6 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -246,6 +247,9 @@ class ConsoleBrowserTest {
 
     @Test
     void aWrongKeyIsRefusedAndTheRightOneSignsIn() throws IOException {
+        // signed out: neither the navigation nor the session's controls are shown
+        assertFalse(browser.findElement(By.id("sign-out")).isDisplayed());
+        assertFalse(browser.findElement(By.id("nav")).isDisplayed());
         everyControlIsLabelled();
         screenshot("sign-in");
         signIn("cv_live_not-a-key");
@@ -259,6 +263,7 @@ class ConsoleBrowserTest {
         assertEquals(null, browser.executeScript("return sessionStorage.getItem('consent-vault.console.key');"));
 
         signedIn();
+        assertTrue(browser.findElement(By.id("sign-out")).isDisplayed());
         // the key is kept for the tab only, and never in its address
         assertEquals(vaultKey, browser.executeScript("return sessionStorage.getItem('consent-vault.console.key');"));
         assertTrue(!browser.getCurrentUrl().contains(vaultKey));

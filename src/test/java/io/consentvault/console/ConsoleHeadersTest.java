@@ -24,6 +24,9 @@ class ConsoleHeadersTest {
 
     @Test
     void everyFileOfTheConsoleCarriesTheStrictPolicy() {
+        // revalidated on every load, and said once (the static handler's own caching header is replaced)
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("no-cache"),
+                given().when().get("/console/").then().extract().headers().getValues("Cache-Control"));
         given().when().get("/console/").then().statusCode(200).contentType(containsString("text/html"))
                 .header("Content-Security-Policy", equalTo(CSP)).header("X-Content-Type-Options", equalTo("nosniff"))
                 .header("Referrer-Policy", equalTo("no-referrer")).header("X-Frame-Options", equalTo("DENY"))
