@@ -78,7 +78,9 @@ class ConsoleBrowserTest {
             browser = startBrowser();
         }
         browser.manage().window().setSize(new Dimension(1280, 900));
-        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        // a bound, not a pause: conditions are polled; the first record view builds the user-agent parser (seconds on
+        // a shared CI machine)
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         browser.get(console.toString());
         browser.executeScript("sessionStorage.clear()");
         browser.navigate().refresh();
