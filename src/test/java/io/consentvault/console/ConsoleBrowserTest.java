@@ -506,16 +506,16 @@ class ConsoleBrowserTest {
 
     @Test
     void onAPhoneTheRecordsAreCardsAndNothingOverflows() throws IOException {
-        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.manage().window().setSize(new Dimension(375, 812));
         signedIn();
-        assertTrue(fitsTheWidth(), "no horizontal scrolling at 390 px");
+        assertTrue(fitsTheWidth(), "no horizontal scrolling at 375 px");
         // each record a card whose cells name their column
         assertEquals("block", browser.findElement(By.cssSelector("table.records tr")).getCssValue("display"));
         assertEquals("absolute", browser.findElement(By.cssSelector("table.records thead")).getCssValue("position"));
         screenshot("records-phone");
         browser.findElement(By.cssSelector("a.record-link")).click();
         wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "preferences.click.disagreetoall, purpose analytics"));
-        assertTrue(fitsTheWidth(), "no horizontal scrolling at 390 px");
+        assertTrue(fitsTheWidth(), "no horizontal scrolling at 375 px");
         screenshot("record-phone");
     }
 }
