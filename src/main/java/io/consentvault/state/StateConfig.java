@@ -1,7 +1,8 @@
 package io.consentvault.state;
 
+import java.util.Optional;
+
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 /** The hot cache of users' latest consent. Env: {@code CONSENT_CACHE_*}. */
 @ConfigMapping(prefix = "consent.cache")
@@ -9,8 +10,13 @@ public interface StateConfig {
 
     /**
      * Most bytes of cached answers (the serialized user objects, plus a fixed overhead per entry). A typical user
-     * without a TCF string weighs about 0.5 KB, so the default holds about half a million users.
+     * without a TCF string weighs about 0.5 KB. Unset: a quarter of the JVM's maximum heap ({@link #bound}), so that
+     * the cache never crowds out the heap it lives in whatever memory the pod is given.
      */
-    @WithDefault("268435456")
-    long maxBytes();
+    Optional<Long> maxBytes();
+
+    /** The bound in force: {@link #maxBytes}, else a quarter of {@code maxHeap}. */
+    static long bound(Optional<Long> maxBytes, long maxHeap) {
+        return maxBytes.orElse(maxHeap / 4);
+    }
 }

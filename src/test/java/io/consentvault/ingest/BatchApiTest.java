@@ -45,6 +45,33 @@ class BatchApiTest {
         assertEquals(2, TestDatabase.count("SELECT count(*) FROM events WHERE organization_id = ?", org));
     }
 
+    /** Proof keeps what was sent: each element's bytes, spacing and all, with nothing around it. */
+    @Test
+    void eachEventOfAnArrayIsStoredAsItsOwnBytesAsSent() {
+        String org = Events.unique("org-bytes");
+        String first = Events.event(org, "u1").strip().replace("{", "{  ");
+        String second = "{\"organization_id\":\"" + org + "\",\"user\":{\"id\":\"u2\"},\"events\":"
+                + "[{\"action\":\"consent.given\",\"purpose\":\"caf\u00e9\",\"value\":true}]}";
+        String body = "[\n  " + first + " ,\n\t" + second + "\n]  ";
+        Api.as(org).contentType(ContentType.JSON).body(body.getBytes(StandardCharsets.UTF_8))
+                .when().post("/v1/consents/events/batch")
+                .then().statusCode(200)
+                .body("accepted", equalTo(2));
+        assertEquals(first, TestDatabase.text("SELECT payload FROM events WHERE organization_id = ? AND user_id = 'u1'",
+                org));
+        assertEquals(second, TestDatabase.text(
+                "SELECT payload FROM events WHERE organization_id = ? AND user_id = 'u2'", org));
+    }
+
+    @Test
+    void anArrayFollowedByMoreIsRefused() {
+        String org = Events.unique("org-trailing");
+        Api.as(org).contentType(ContentType.JSON).body("[" + Events.event(org, "u1") + "] []")
+                .when().post("/v1/consents/events/batch")
+                .then().statusCode(400);
+        assertEquals(0, TestDatabase.count("SELECT count(*) FROM events WHERE organization_id = ?", org));
+    }
+
     @Test
     void ndjsonIsOneEventALine() {
         String org = Events.unique("org-ndjson");

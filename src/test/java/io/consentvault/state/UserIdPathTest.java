@@ -58,6 +58,8 @@ class UserIdPathTest {
             JsonNode history = send("GET", "/v1/consents/users/" + segment + "/events", key, 200);
             assertEquals(1, history.path("events").size());
             assertEquals(userId, history.path("events").path(0).path("user").path("id").asText());
+            JsonNode then = send("GET", "/v1/vault/users/" + segment + "/state?at=2026-11-02T00:00:00Z", key, 200);
+            assertEquals(userId, then.path("id").asText());
         }
         assertEquals(1, send("DELETE", "/v1/consents/users/" + encodings(userId).get(0), key, 200)
                 .path("events_removed").asInt());

@@ -1,6 +1,7 @@
 package io.consentvault.platform.json;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
@@ -29,6 +31,8 @@ public final class JsonInput {
                     .maxNameLength(10_000).maxStringLength(2_000_000).build())
             .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** One value of a stream that goes on after it (an element of an array). */
+    private static final ObjectReader ELEMENT = MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private JsonInput() {
     }
@@ -65,15 +69,35 @@ public final class JsonInput {
                 && body[from + 2] == (byte) 0xBF ? 3 : 0;
     }
 
-    /** A JSON array's elements, each with its own text (kept as the stored payload). */
+    /**
+     * A JSON array's elements, each with its own text (kept as the stored payload): the element's bytes as sent, sliced
+     * from the body as it is parsed, in one pass (writing each tree back out cost a batch a third of its JSON time).
+     */
     public static List<Element> readArray(byte[] body) {
-        JsonNode node = read(body);
-        if (!node.isArray()) {
-            throw invalid("", "must be a JSON array of consent events (or application/x-ndjson)");
+        if (body == null || body.length == 0) {
+            throw invalid("", "the body is empty; send one consent event as JSON");
         }
-        List<Element> elements = new ArrayList<>(node.size());
-        node.forEach(e -> elements.add(new Element(e, e.toString())));
-        return elements;
+        try (JsonParser parser = MAPPER.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                read(body); // refuses what is not JSON, with the same words as any body
+                throw invalid("", "must be a JSON array of consent events (or application/x-ndjson)");
+            }
+            List<Element> elements = new ArrayList<>();
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                JsonNode node = ELEMENT.readTree(parser);
+                int end = (int) parser.currentLocation().getByteOffset();
+                elements.add(new Element(node, new String(body, start, end - start, StandardCharsets.UTF_8)));
+            }
+            if (parser.nextToken() != null) {
+                throw invalid("", "the body is not valid JSON: unexpected content after the JSON value");
+            }
+            return elements;
+        } catch (JsonProcessingException e) {
+            throw invalid("", "the body is not valid JSON: " + reason(e));
+        } catch (IOException e) {
+            throw invalid("", "the body could not be read: " + e.getMessage());
+        }
     }
 
     /** How many non-blank lines a body has: counted before any is parsed, so an oversized batch costs one scan. */

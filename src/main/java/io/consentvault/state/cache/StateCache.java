@@ -58,8 +58,11 @@ public class StateCache {
 
     public StateCache(StateRepository repository, StateConfig config, StateChanges changes, MeterRegistry registry) {
         Executor direct = Runnable::run; // completions arrive on event loops; no hop to a worker pool
+        long bound = StateConfig.bound(config.maxBytes(), Runtime.getRuntime().maxMemory());
+        LOG.infof("hot cache: at most %d MiB of users%s", bound >> 20,
+                config.maxBytes().isPresent() ? "" : " (a quarter of the heap)");
         this.cache = Caffeine.newBuilder()
-                .maximumWeight(config.maxBytes())
+                .maximumWeight(bound)
                 .weigher((UserKey k, CachedUser v) -> v.weight() + k.userKey().length() * 2)
                 .executor(direct)
                 .recordStats()

@@ -21,9 +21,9 @@ import io.consentvault.platform.http.PathIds;
 import io.consentvault.platform.http.ProblemMappers;
 import io.consentvault.platform.problem.FieldError;
 import io.consentvault.platform.problem.ProblemException;
+import io.consentvault.state.StateReads;
 import io.consentvault.state.cache.CachedUser;
 import io.consentvault.state.cache.StateCache;
-import io.consentvault.state.repository.StateRepository;
 import io.consentvault.tenancy.auth.Authenticator;
 import io.consentvault.tenancy.auth.KeyRegistry.KeyInfo;
 import io.consentvault.tenancy.auth.OrganizationCheck;
@@ -57,19 +57,19 @@ public class LatestStateRoutes {
     private final Authenticator authenticator;
     private final String scope = Authenticator.scopeOf(LatestStateRoutes.class);
     private final StateCache cache;
-    private final StateRepository states;
+    private final StateReads pastStates;
     private final ObjectMapper mapper;
     private final Timer userTimer;
     private final Timer decisionTimer;
 
-    public LatestStateRoutes(Authenticator authenticator, StateCache cache, StateRepository states,
+    public LatestStateRoutes(Authenticator authenticator, StateCache cache, StateReads pastStates,
             ObjectMapper mapper, MeterRegistry registry, PathIds pathIds) {
         // ids such as ".." or "" are routed as sent (also for the erasure route, DELETE on the same path)
         pathIds.template("/v1/consents/users/{user_id}");
         pathIds.template("/v1/consents/users/{user_id}/purposes/{purpose_id}");
         this.authenticator = authenticator;
         this.cache = cache;
-        this.states = states;
+        this.pastStates = pastStates;
         this.mapper = mapper;
         this.userTimer = UserResource.timer(registry, "user");
         this.decisionTimer = UserResource.timer(registry, "decision");
@@ -99,11 +99,11 @@ public class LatestStateRoutes {
             if (instant == null) {
                 throw ProblemException.invalid(List.of(FieldError.query("at", "must be an RFC 3339 date-time")));
             }
-            whenLoaded(rc, states.stateAt(key.organizationId(), key.userKey(), instant), state -> {
-                if (state == null) {
+            whenLoaded(rc, pastStates.at(key, instant), answer -> {
+                if (answer == null) {
                     throw ProblemException.notFound("no consent known for this user at that instant");
                 }
-                send(rc.response(), CachedUser.of(key.organizationId(), state), ifNoneMatch);
+                send(rc.response(), answer.json(), answer.etag(), ifNoneMatch);
             });
             return;
         }
@@ -167,14 +167,18 @@ public class LatestStateRoutes {
         if (!entry.exists()) {
             throw ProblemException.notFound("no consent known for this user");
         }
-        response.putHeader("ETag", entry.etag());
-        if (ifNoneMatch != null && (ifNoneMatch.equals(entry.etag()) || ifNoneMatch.equals("W/" + entry.etag())
-                || ifNoneMatch.trim().equals("*") || ifNoneMatch.contains(entry.etag()))) {
+        send(response, entry.json(), entry.etag(), ifNoneMatch);
+    }
+
+    private static void send(HttpServerResponse response, byte[] json, String etag, String ifNoneMatch) {
+        response.putHeader("ETag", etag);
+        if (ifNoneMatch != null && (ifNoneMatch.equals(etag) || ifNoneMatch.equals("W/" + etag)
+                || ifNoneMatch.trim().equals("*") || ifNoneMatch.contains(etag))) {
             response.setStatusCode(304).end();
             return;
         }
         response.putHeader("Content-Type", "application/json").putHeader("Cache-Control", "private, no-cache")
-                .end(Buffer.buffer(entry.json()));
+                .end(Buffer.buffer(json));
     }
 
     private static String query(HttpServerRequest request, String name) {
