@@ -18,6 +18,7 @@ import io.consentvault.core.decision.ConsentState;
 import io.consentvault.core.event.BatchMerge;
 import io.consentvault.core.event.ConsentEvent;
 import io.consentvault.core.event.UserKey;
+import io.consentvault.core.store.ConsentCountsTable;
 import io.consentvault.core.store.EventsTable;
 import io.consentvault.ingest.batch.EventInserts;
 import io.consentvault.ingest.model.EventNormalizer;
@@ -84,7 +85,8 @@ public class StoreHarness {
         long end = System.nanoTime() + (warmup + seconds) * 1_000_000_000L;
         CountDownLatch done = new CountDownLatch(lanes);
         for (int lane = 0; lane < lanes; lane++) {
-            vertx.runOnContext(v -> pool.getConnection().onSuccess(conn -> loop(conn, writer, held, batch,
+            int rollupWriter = ConsentCountsTable.writer(lane);
+            vertx.runOnContext(v -> pool.getConnection().onSuccess(conn -> loop(conn, rollupWriter, writer, held, batch,
                     population, counter, events, end, done)).onFailure(f -> {
                         f.printStackTrace();
                         done.countDown();
@@ -104,7 +106,7 @@ public class StoreHarness {
     }
 
     /** One lane: batch after batch on its connection, each its own transaction, until the end. */
-    private static void loop(SqlConnection conn, StateWriter writer, Map<UserKey, ConsentState> held, int batch,
+    private static void loop(SqlConnection conn, int rollupWriter, StateWriter writer, Map<UserKey, ConsentState> held, int batch,
             int population, AtomicLong counter, AtomicLong events, long end, CountDownLatch done) {
         if (System.nanoTime() > end) {
             conn.close();
@@ -128,14 +130,14 @@ public class StoreHarness {
         Future.all(begin, first).compose(x -> {
             BatchMerge.Merged merged = BatchMerge.merge(rows, bases, first.result());
             Future<?> insert = conn.preparedQuery(EventInserts.INSERT)
-                    .execute(EventsTable.arrays(rows, merged.effects()));
+                    .execute(EventsTable.arrays(rows, merged.effects()).addShort((short) rollupWriter));
             Future<Map<UserKey, ConsentState>> state = writer.writeGuarded(conn, merged);
             Future<?> commit = conn.query("COMMIT").execute();
             return Future.all(insert, state, commit).map(all -> state.result());
         }).onSuccess(changed -> {
             held.putAll(changed);
             events.addAndGet(batch);
-            loop(conn, writer, held, batch, population, counter, events, end, done);
+            loop(conn, rollupWriter, writer, held, batch, population, counter, events, end, done);
         }).onFailure(f -> {
             f.printStackTrace();
             conn.close();

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.consentvault.core.event.UserKey;
 import io.consentvault.core.event.Uuid7;
+import io.consentvault.core.store.ConsentCountsTable;
 import io.consentvault.state.StateUpdates;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -24,18 +25,20 @@ public class ErasureService {
 
     /**
      * The user's events, and their idempotency keys looked up by event id in one index scan (a list, not a join: a
-     * join with the deleted events could be planned as a hash join over the whole key table).
+     * join with the deleted events could be planned as a hash join over the whole key table); their counts leave the
+     * analytics rollup. Answers the number of events deleted, on each changed row of the rollup (none if none).
      */
-    public static final String DELETE_EVENTS = """
-            WITH gone AS (
-              DELETE FROM events WHERE organization_id = $1 AND user_key = $2 RETURNING id
+    public static final String DELETE_EVENTS = ConsentCountsTable.change("""
+            gone AS (
+              DELETE FROM events WHERE organization_id = $1 AND user_key = $2
+              RETURNING id, organization_id, event_time, items, item_changes
             ), keys AS (
               DELETE FROM event_keys
               WHERE organization_id = $1 AND left(event_id, 128) = ANY (ARRAY(SELECT left(id, 128) FROM gone))
                 AND event_id = ANY (ARRAY(SELECT id FROM gone))
-            )
-            SELECT count(*) FROM gone
-            """;
+            ), counted AS (
+              SELECT organization_id, event_time, items, item_changes FROM gone
+            )""", Integer.toString(ConsentCountsTable.MAINTENANCE), -1) + " RETURNING (SELECT count(*) FROM gone)";
 
     public static final String RECORD = "INSERT INTO erasures (id, organization_id, erased_at, events_removed)"
             + " VALUES ($1, $2, $3, $4)";
@@ -61,7 +64,7 @@ public class ErasureService {
                 .chain(hadState -> conn.preparedQuery(DELETE_EVENTS)
                         .execute(Tuple.of(user.organizationId(), user.userKey()))
                         .chain(events -> {
-                            long removed = events.iterator().next().getLong(0);
+                            long removed = events.size() == 0 ? 0 : events.iterator().next().getLong(0);
                             if (!hadState && removed == 0) {
                                 return Uni.createFrom().item(Optional.<Erasure>empty());
                             }

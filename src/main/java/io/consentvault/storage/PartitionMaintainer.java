@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.consentvault.core.store.ConsentCountsTable;
 import io.consentvault.platform.lifecycle.ServiceStart;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -125,7 +126,11 @@ public class PartitionMaintainer {
                 });
     }
 
-    private void applyRetention(Instant cutoff) {
+    /**
+     * Drops the months whose last instant is older than {@code cutoff}, and deletes older rows of the default partition
+     * and older idempotency keys; the analytics rollup loses their events' counts in the same transaction.
+     */
+    void applyRetention(Instant cutoff) {
         YearMonth keepFrom = YearMonth.from(cutoff.atZone(ZoneOffset.UTC));
         String cutoffText = cutoff.atOffset(ZoneOffset.UTC).toString();
         pool.withTransaction(conn -> lock(conn).chain(() -> conn.query("""
@@ -141,9 +146,15 @@ public class PartitionMaintainer {
                     drop.add(name);
                 }
             }
-            StringBuilder sql = new StringBuilder();
+            // the analytics rollup loses the counts of the events that go, in the same transaction
+            StringBuilder gone = new StringBuilder("gone_default AS (DELETE FROM events_default WHERE received_at < '")
+                    .append(cutoffText).append("' RETURNING organization_id, event_time, items, item_changes),")
+                    .append(" counted AS (SELECT * FROM gone_default");
+            drop.forEach(name -> gone.append(" UNION ALL SELECT organization_id, event_time, items, item_changes FROM ")
+                    .append(name));
+            StringBuilder sql = new StringBuilder(ConsentCountsTable.change(gone.append(')').toString(),
+                    Integer.toString(ConsentCountsTable.MAINTENANCE), -1)).append(';');
             drop.forEach(name -> sql.append("DROP TABLE ").append(name).append(';'));
-            sql.append("DELETE FROM events_default WHERE received_at < '").append(cutoffText).append("';");
             sql.append("DELETE FROM event_keys WHERE received_at < '").append(cutoffText).append("'");
             drop.forEach(name -> LOG.infof("retention: dropping partition %s", name));
             return conn.query(sql.toString()).execute().replaceWithVoid();

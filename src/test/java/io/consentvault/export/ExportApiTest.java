@@ -258,7 +258,7 @@ class ExportApiTest {
         JsonNode node = JSON.readTree(payload(org, user, "[{\"action\": \"consent.given\", \"purpose\": \"ads\"}]"));
         ConsentEvent event = EventNormalizer.normalize(node, node.toString(),
                 new RequestContext(receivedAt, "203.0.113.9", "test", null, null), null, null);
-        writer.write(List.of(event), false).toCompletionStage().toCompletableFuture().get();
+        writer.write(List.of(event), false, 0).toCompletionStage().toCompletableFuture().get();
     }
 
     @Test

@@ -72,7 +72,7 @@ class PartitionsTest {
         var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Events.event(org, "u"));
         var event = EventNormalizer.normalize(node, node.toString(),
                 new RequestContext(farFuture, "203.0.113.9", "test", null, null), null, null);
-        writer.write(List.of(event), false).toCompletionStage().toCompletableFuture().get();
+        writer.write(List.of(event), false, 0).toCompletionStage().toCompletableFuture().get();
         assertEquals("events_default", TestDatabase
                 .text("SELECT tableoid::regclass::text FROM events WHERE organization_id = ?", org));
 
@@ -84,6 +84,44 @@ class PartitionsTest {
         // the receive time is kept, and the client's time is kept beside it
         assertEquals("2071-05-10 12:00:00+00", TestDatabase
                 .text("SELECT received_at AT TIME ZONE 'UTC' || '+00' FROM events WHERE organization_id = ?", org));
+    }
+
+    @Test
+    void retentionDropsAMonthAndTheDefaultPartitionsOlderRowsWithTheirAnalyticsCounts() throws Exception {
+        String org = Events.unique("org-retained");
+        maintainer.ensurePartitions(YearMonth.of(1990, 1), YearMonth.of(1990, 1));
+        write(org, Instant.parse("1990-01-10T12:00:00Z")); // events_p199001
+        write(org, Instant.parse("1989-06-01T12:00:00Z")); // no partition: events_default
+        write(org, Instant.parse("1990-02-01T00:00:00Z")); // kept: the cutoff itself
+        assertEquals(3, TestDatabase.count("SELECT sum(events) FROM consent_counts WHERE organization_id = ?", org));
+
+        maintainer.applyRetention(Instant.parse("1990-02-01T00:00:00Z"));
+
+        assertFalse(maintainer.partitions().contains("events_p199001"));
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM events WHERE organization_id = ?", org));
+        assertEquals(1, TestDatabase.count("SELECT sum(events) FROM consent_counts WHERE organization_id = ?", org));
+        assertEquals(1, TestDatabase.count("SELECT sum(granted) FROM purpose_counts WHERE organization_id = ?", org));
+    }
+
+    @Test
+    void aBatchWrittenAgainAfterItsCommitWentUnansweredIsCountedOnce() throws Exception {
+        String org = Events.unique("org-again");
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Events.event(org, "u"));
+        var event = EventNormalizer.normalize(node, node.toString(),
+                new RequestContext(Instant.now(), "203.0.113.9", "test", null, null), null, null);
+        writer.write(List.of(event), false, 0).toCompletionStage().toCompletableFuture().get();
+        // what the lane does when the commit's answer was lost: the same events again, skipping what is stored
+        writer.write(List.of(event), true, 1).toCompletionStage().toCompletableFuture().get();
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM events WHERE organization_id = ?", org));
+        assertEquals(1, TestDatabase.count("SELECT sum(events) FROM consent_counts WHERE organization_id = ?", org));
+    }
+
+    /** One event of {@link Events#event} (a purpose granted) received at {@code receivedAt}. */
+    private void write(String org, Instant receivedAt) throws Exception {
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Events.event(org, "u-" + receivedAt));
+        var event = EventNormalizer.normalize(node, node.toString(),
+                new RequestContext(receivedAt, "203.0.113.9", "test", null, null), null, null);
+        writer.write(List.of(event), false, 0).toCompletionStage().toCompletableFuture().get();
     }
 
     @Test

@@ -67,7 +67,7 @@ final class Committer {
             boolean unknown) {
         List<ConsentEvent> events = new ArrayList<>(batch.size());
         batch.forEach(p -> events.add(p.event()));
-        return writer.write(events, again).transform(ar -> {
+        return writer.write(events, again, lane).transform(ar -> {
             if (ar.succeeded()) {
                 states.committed(ar.result().states());
                 List<IngestResult> results = ar.result().results();

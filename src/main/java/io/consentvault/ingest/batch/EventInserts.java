@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.consentvault.core.event.BatchMerge;
 import io.consentvault.core.event.ConsentEvent;
+import io.consentvault.core.store.ConsentCountsTable;
 import io.consentvault.core.store.EventsTable;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -19,7 +20,7 @@ import io.vertx.sqlclient.Tuple;
  * The events of a batch into the {@code events} table, in two statements of one transaction: first the batch claims
  * its idempotency keys in {@code event_keys} ({@link #CLAIM}), which decides the events to store; once the merge has
  * said what each of their items did to the users' state, they are inserted with it ({@link #INSERT}), which makes them
- * the vault's records. One plan for every batch size (arrays through {@code unnest}, {@link EventsTable#INPUT}).
+ * the vault's records, and adds them to the analytics rollup. One plan for every batch size (arrays through {@code unnest}, {@link EventsTable#INPUT}).
  */
 public final class EventInserts {
 
@@ -31,14 +32,22 @@ public final class EventInserts {
             RETURNING organization_id, dedup_key
             """;
 
-    /** First attempt: no event of the batch can be stored yet, so the insert checks no conflict. */
-    public static final String INSERT = "INSERT INTO events (" + EventsTable.WRITTEN + ") SELECT " + EventsTable.VALUES
-            + " FROM " + EventsTable.INPUT;
+    /**
+     * First attempt: no event of the batch can be stored yet, so the insert checks no conflict. The events it stores
+     * are added to the analytics rollup in the same statement, as writer {@code $31} ({@link ConsentCountsTable}).
+     */
+    public static final String INSERT = insert("");
 
-    /** After an ambiguous failure (the commit may have landed): the events already stored are skipped. */
-    public static final String INSERT_AGAIN = INSERT + " ON CONFLICT DO NOTHING";
+    /** After an ambiguous failure (the commit may have landed): the events already stored are skipped, and not counted again. */
+    public static final String INSERT_AGAIN = insert(" ON CONFLICT DO NOTHING");
 
     private EventInserts() {
+    }
+
+    private static String insert(String onConflict) {
+        return ConsentCountsTable.change("counted AS (INSERT INTO events (" + EventsTable.WRITTEN + ") SELECT "
+                + EventsTable.VALUES + " FROM " + EventsTable.INPUT + onConflict
+                + " RETURNING organization_id, event_time, items, item_changes)", "$31::smallint", 1);
     }
 
     /**
@@ -73,10 +82,11 @@ public final class EventInserts {
      * user's version after it); {@code again} after an attempt that may have committed.
      */
     static Future<RowSet<Row>> insert(SqlConnection conn, List<ConsentEvent> stored,
-            Map<ConsentEvent, BatchMerge.Effect> effects, boolean again) {
+            Map<ConsentEvent, BatchMerge.Effect> effects, boolean again, int writer) {
         if (stored.isEmpty()) {
             return Future.succeededFuture();
         }
-        return conn.preparedQuery(again ? INSERT_AGAIN : INSERT).execute(EventsTable.arrays(stored, effects));
+        return conn.preparedQuery(again ? INSERT_AGAIN : INSERT)
+                .execute(EventsTable.arrays(stored, effects).addShort((short) writer));
     }
 }

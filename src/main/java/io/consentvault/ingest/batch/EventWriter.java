@@ -10,6 +10,7 @@ import io.consentvault.core.decision.ConsentState;
 import io.consentvault.core.event.BatchMerge;
 import io.consentvault.core.event.ConsentEvent;
 import io.consentvault.core.event.UserKey;
+import io.consentvault.core.store.ConsentCountsTable;
 import io.consentvault.state.StateUpdates;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +24,8 @@ import io.vertx.sqlclient.SqlConnection;
 /**
  * The transaction of one batch: its idempotency keys claimed ({@link Idempotency}), its events folded into the users'
  * state ({@link StateUpdates}) and stored with what each item changed, which makes them the vault's records
- * ({@link EventInserts}), committed together. Safe to run
+ * ({@link EventInserts}) and counted for analytics as the lane's writer ({@link ConsentCountsTable}), committed
+ * together. Safe to run
  * again after an ambiguous commit: rows are keyed by their server-assigned id and receive time, and a key claimed by
  * this very event counts as its own.
  * <p>
@@ -59,7 +61,8 @@ public class EventWriter {
      * Transactions are driven with plain BEGIN / COMMIT / ROLLBACK so that the commit can be pipelined behind the last
      * statement; every statement's own result decides, since a COMMIT after a failed statement answers ROLLBACK.
      */
-    public Future<Written> write(List<ConsentEvent> batch, boolean again) {
+    public Future<Written> write(List<ConsentEvent> batch, boolean again, int lane) {
+        int writer = ConsentCountsTable.writer(lane);
         Idempotency b = new Idempotency(batch);
         var users = BatchMerge.byUser(b.rows).keySet();
         Map<UserKey, ConsentState> bases = states.held(users);
@@ -69,16 +72,17 @@ public class EventWriter {
                 unknown.add(key);
             }
         }
-        return pool.getConnection().compose(conn -> optimistic(conn, b, again, bases, unknown).recover(failure -> {
-            if (failure instanceof PgException pg && "40001".equals(pg.getSqlState())) {
-                stale.increment();
-                return locked(conn, b, again);
-            }
-            return Future.failedFuture(failure);
-        }).eventually(() -> conn.close()));
+        return pool.getConnection()
+                .compose(conn -> optimistic(conn, b, again, writer, bases, unknown).recover(failure -> {
+                    if (failure instanceof PgException pg && "40001".equals(pg.getSqlState())) {
+                        stale.increment();
+                        return locked(conn, b, again, writer);
+                    }
+                    return Future.failedFuture(failure);
+                }).eventually(() -> conn.close()));
     }
 
-    private Future<Written> optimistic(SqlConnection conn, Idempotency b, boolean again,
+    private Future<Written> optimistic(SqlConnection conn, Idempotency b, boolean again, int writer,
             Map<UserKey, ConsentState> bases, List<UserKey> unknown) {
         Future<?> begin = conn.query("BEGIN").execute();
         Future<RowSet<Row>> claimed = EventInserts.claim(conn, b.sorted);
@@ -96,7 +100,8 @@ public class EventWriter {
                         bases.putIfAbsent(key, null); // not stored yet: a new row
                     }
                     BatchMerge.Merged merged = BatchMerge.merge(stored.events(), bases, firstRevision.result());
-                    Future<?> events = EventInserts.insert(conn, stored.events(), merged.effects(), again);
+                    Future<?> events = EventInserts.insert(conn, stored.events(), merged.effects(), again,
+                            writer);
                     Future<Map<UserKey, ConsentState>> state = states.writeGuarded(conn, merged);
                     Future<?> commit = conn.query("COMMIT").execute();
                     return Future.all(events, state, commit)
@@ -108,13 +113,13 @@ public class EventWriter {
                 });
     }
 
-    private Future<Written> locked(SqlConnection conn, Idempotency b, boolean again) {
+    private Future<Written> locked(SqlConnection conn, Idempotency b, boolean again, int writer) {
         Future<?> begin = conn.query("BEGIN").execute();
         Future<RowSet<Row>> claimed = EventInserts.claim(conn, b.sorted);
         return endOnFailure(conn, Future.all(begin, claimed)
                 .compose(done -> b.stored(conn, claimed.result()))
                 .compose(stored -> states.applyLocked(conn, stored.events())
-                        .compose(merged -> EventInserts.insert(conn, stored.events(), merged.effects(), again)
+                        .compose(merged -> EventInserts.insert(conn, stored.events(), merged.effects(), again, writer)
                                 .map(done -> new Written(b.answer(stored.earlier()), merged.changed())))))
                 .compose(written -> conn.query("COMMIT").execute().map(written)
                         .recover(failure -> Future.failedFuture(afterCommitSent(failure))));

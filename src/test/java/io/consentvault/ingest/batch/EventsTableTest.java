@@ -134,7 +134,7 @@ class EventsTableTest {
                 claimed.forEach(r -> keys.add(r.getString(0) + " " + r.getString(1)));
             }
             return idempotency.stored(conn, claimed)
-                    .compose(stored -> EventInserts.insert(conn, stored.events(), Map.of(), false)
+                    .compose(stored -> EventInserts.insert(conn, stored.events(), Map.of(), false, 0)
                             .map(done -> new Written(keys, stored.events(), idempotency.answer(stored.earlier()))));
         })));
     }
