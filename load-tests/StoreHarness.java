@@ -19,7 +19,6 @@ import io.consentvault.core.event.BatchMerge;
 import io.consentvault.core.event.ConsentEvent;
 import io.consentvault.core.event.UserKey;
 import io.consentvault.core.store.ConsentCountsTable;
-import io.consentvault.core.store.EventsTable;
 import io.consentvault.ingest.batch.EventInserts;
 import io.consentvault.ingest.model.EventNormalizer;
 import io.consentvault.ingest.model.RequestContext;
@@ -129,8 +128,7 @@ public class StoreHarness {
         Future<Long> first = unknown ? StateWriter.firstRevision(conn) : Future.succeededFuture(0L);
         Future.all(begin, first).compose(x -> {
             BatchMerge.Merged merged = BatchMerge.merge(rows, bases, first.result());
-            Future<?> insert = conn.preparedQuery(EventInserts.INSERT)
-                    .execute(EventsTable.arrays(rows, merged.effects()).addShort((short) rollupWriter));
+            Future<?> insert = EventInserts.insert(conn, rows, merged.effects(), false, rollupWriter);
             Future<Map<UserKey, ConsentState>> state = writer.writeGuarded(conn, merged);
             Future<?> commit = conn.query("COMMIT").execute();
             return Future.all(insert, state, commit).map(all -> state.result());

@@ -33,6 +33,8 @@ public class PartitionMaintainer {
     private static final Logger LOG = Logger.getLogger(PartitionMaintainer.class);
     private static final long LOCK_ID = 0x636f6e73656e74L; // "consent"
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("'events_p'yyyyMM");
+    /** What a month detached by retention is named until its counts are subtracted and it is dropped. */
+    private static final String RETIRED = "events_retired_p";
 
     private final Pool pool;
     private final StorageConfig config;
@@ -128,37 +130,54 @@ public class PartitionMaintainer {
 
     /**
      * Drops the months whose last instant is older than {@code cutoff}, and deletes older rows of the default partition
-     * and older idempotency keys; the analytics rollup loses their events' counts in the same transaction.
+     * and older idempotency keys; the analytics rollup loses the counts of the events that go. In steps of their own
+     * transactions, so that none takes the locks of an erasure in the opposite order, and none counts an event that an
+     * erasure is deleting under it: the months first leave {@code events} (detached and renamed
+     * {@code events_retired_pYYYYMM}, out of the reach of every read and erasure once in-flight ones end); then each
+     * retired month's counts are subtracted and it is dropped, one transaction each (a run stopped between the steps
+     * is finished by the next); then the default partition's older rows are deleted with their counts, as an erasure
+     * deletes; then the keys.
      */
     void applyRetention(Instant cutoff) {
         YearMonth keepFrom = YearMonth.from(cutoff.atZone(ZoneOffset.UTC));
         String cutoffText = cutoff.atOffset(ZoneOffset.UTC).toString();
+        Duration limit = Duration.ofMinutes(30);
         pool.withTransaction(conn -> lock(conn).chain(() -> conn.query("""
                 SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                 WHERE i.inhparent = 'events'::regclass AND c.relname LIKE 'events\\_p%'
                 """).execute()).chain(rows -> {
-            List<String> drop = new ArrayList<>();
+            StringBuilder sql = new StringBuilder();
             for (Row r : rows) {
                 String name = r.getString(0);
                 // a whole month goes once its last instant is older than the cutoff
                 if (YearMonth.parse(name.substring("events_p".length()), DateTimeFormatter.ofPattern("yyyyMM"))
                         .isBefore(keepFrom)) {
-                    drop.add(name);
+                    LOG.infof("retention: dropping partition %s", name);
+                    sql.append("ALTER TABLE events DETACH PARTITION ").append(name).append("; ALTER TABLE ")
+                            .append(name).append(" RENAME TO ").append(name.replace("events_p", RETIRED)).append(';');
                 }
             }
-            // the analytics rollup loses the counts of the events that go, in the same transaction
-            StringBuilder gone = new StringBuilder("gone_default AS (DELETE FROM events_default WHERE received_at < '")
-                    .append(cutoffText).append("' RETURNING organization_id, event_time, items, item_changes),")
-                    .append(" counted AS (SELECT * FROM gone_default");
-            drop.forEach(name -> gone.append(" UNION ALL SELECT organization_id, event_time, items, item_changes FROM ")
-                    .append(name));
-            StringBuilder sql = new StringBuilder(ConsentCountsTable.change(gone.append(')').toString(),
-                    Integer.toString(ConsentCountsTable.MAINTENANCE), -1)).append(';');
-            drop.forEach(name -> sql.append("DROP TABLE ").append(name).append(';'));
-            sql.append("DELETE FROM event_keys WHERE received_at < '").append(cutoffText).append("'");
-            drop.forEach(name -> LOG.infof("retention: dropping partition %s", name));
-            return conn.query(sql.toString()).execute().replaceWithVoid();
-        })).await().atMost(Duration.ofMinutes(30));
+            return sql.isEmpty() ? Uni.createFrom().voidItem() : conn.query(sql.toString()).execute().replaceWithVoid();
+        })).await().atMost(limit);
+        String maintenance = Integer.toString(ConsentCountsTable.MAINTENANCE);
+        List<String> retired = pool.query("SELECT relname FROM pg_class WHERE relkind = 'r'"
+                + " AND relnamespace = current_schema()::regnamespace AND relname LIKE 'events\\_retired\\_p%'")
+                .execute().await().atMost(limit).stream().map(r -> r.getString(0)).toList();
+        for (String name : retired) {
+            pool.withTransaction(conn -> lock(conn)
+                    .chain(() -> conn.query("SELECT to_regclass('" + name + "') IS NOT NULL").execute())
+                    .chain(there -> !there.iterator().next().getBoolean(0)
+                            ? Uni.createFrom().voidItem() // another replica finished it
+                            : conn.query(ConsentCountsTable.change("counted AS (SELECT organization_id, event_time,"
+                                    + " items, item_changes FROM " + name + ")", maintenance, -1) + "; DROP TABLE "
+                                    + name).execute().replaceWithVoid()))
+                    .await().atMost(limit);
+        }
+        pool.withTransaction(conn -> lock(conn).chain(() -> conn.query(ConsentCountsTable.change(
+                "counted AS (DELETE FROM events_default WHERE received_at < '" + cutoffText
+                        + "' RETURNING organization_id, event_time, items, item_changes)",
+                maintenance, -1)).execute())).await().atMost(limit);
+        pool.query("DELETE FROM event_keys WHERE received_at < '" + cutoffText + "'").execute().await().atMost(limit);
     }
 
     private static Uni<Void> lock(SqlConnection conn) {

@@ -33,21 +33,22 @@ public final class EventInserts {
             """;
 
     /**
-     * First attempt: no event of the batch can be stored yet, so the insert checks no conflict. The events it stores
-     * are added to the analytics rollup in the same statement, as writer {@code $31} ({@link ConsentCountsTable}).
+     * First attempt: no event of the batch can be stored yet, so the insert checks no conflict, and stores every event
+     * or fails; the counts of the analytics rollup are added beside it ({@link ConsentCountsTable#ADD}).
      */
-    public static final String INSERT = insert("");
+    public static final String INSERT = "INSERT INTO events (" + EventsTable.WRITTEN + ") SELECT " + EventsTable.VALUES
+            + " FROM " + EventsTable.INPUT;
 
-    /** After an ambiguous failure (the commit may have landed): the events already stored are skipped, and not counted again. */
-    public static final String INSERT_AGAIN = insert(" ON CONFLICT DO NOTHING");
+    /**
+     * After an ambiguous failure (the commit may have landed): the events already stored are skipped, and only those
+     * it stores are counted, in the same statement, as writer {@code $31} ({@link ConsentCountsTable#change}).
+     */
+    public static final String INSERT_AGAIN = ConsentCountsTable.change("counted AS (INSERT INTO events ("
+            + EventsTable.WRITTEN + ") SELECT " + EventsTable.VALUES + " FROM " + EventsTable.INPUT
+            + " ON CONFLICT DO NOTHING RETURNING organization_id, event_time, items, item_changes)", "$31::smallint",
+            1);
 
     private EventInserts() {
-    }
-
-    private static String insert(String onConflict) {
-        return ConsentCountsTable.change("counted AS (INSERT INTO events (" + EventsTable.WRITTEN + ") SELECT "
-                + EventsTable.VALUES + " FROM " + EventsTable.INPUT + onConflict
-                + " RETURNING organization_id, event_time, items, item_changes)", "$31::smallint", 1);
     }
 
     /**
@@ -79,14 +80,22 @@ public final class EventInserts {
 
     /**
      * Inserts the events to store, with what each did ({@code effects}, by event identity: each item's change, the
-     * user's version after it); {@code again} after an attempt that may have committed.
+     * user's version after it), and adds them to the analytics rollup as {@code writer}; {@code again} after an attempt
+     * that may have committed.
      */
-    static Future<RowSet<Row>> insert(SqlConnection conn, List<ConsentEvent> stored,
+    public static Future<?> insert(SqlConnection conn, List<ConsentEvent> stored,
             Map<ConsentEvent, BatchMerge.Effect> effects, boolean again, int writer) {
         if (stored.isEmpty()) {
             return Future.succeededFuture();
         }
-        return conn.preparedQuery(again ? INSERT_AGAIN : INSERT)
-                .execute(EventsTable.arrays(stored, effects).addShort((short) writer));
+        if (again) {
+            return conn.preparedQuery(INSERT_AGAIN).execute(EventsTable.arrays(stored, effects)
+                    .addShort((short) writer));
+        }
+        // sent together: the counts' statement does not wait for the insert's answer (and fails after it if it fails)
+        Future<RowSet<Row>> events = conn.preparedQuery(INSERT).execute(EventsTable.arrays(stored, effects));
+        Future<RowSet<Row>> counts = conn.preparedQuery(ConsentCountsTable.ADD)
+                .execute(ConsentCountsTable.add(writer, stored, effects));
+        return Future.all(events, counts);
     }
 }
