@@ -1,7 +1,7 @@
 -- Consent analytics from a rollup kept in the events' own transactions: per organization and UTC hour of created_at
 -- (event_time), the events, the items of the four banner actions, and per purpose the records of each change. An
 -- answer then reads a few rows an hour instead of every event of its range (GET /v1/analytics/consents). The counts
--- follow their events: ingest adds what it inserted (ConsentCountsTable, in the events' insert statement), erasure and
+-- follow their events: ingest adds what it inserted in the same transaction (ConsentCountsTable), erasure and
 -- retention subtract what they delete, so the rollup always sums to the vault's records.
 --
 -- Distinct users cannot be summed from hours into days, so they stay a read of the events: events_vault_time_idx
@@ -33,6 +33,10 @@ CREATE TABLE purpose_counts (
     refused         bigint      NOT NULL,
     PRIMARY KEY (organization_id, hour, purpose, writer)
 ) WITH (fillfactor = 50, autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000);
+
+-- the rows that maintenance folds into writer 0 once their hour is past (ConsentCountsTable.COMPACT)
+CREATE INDEX consent_counts_writers_idx ON consent_counts (hour) WHERE writer <> 0;
+CREATE INDEX purpose_counts_writers_idx ON purpose_counts (hour) WHERE writer <> 0;
 
 -- The counts of every stored event, as writer 0: what this migration starts from, and what an operator runs to
 -- repair the rollup (SELECT rebuild_consent_counts()): once after a rolling upgrade onto this version, since replicas

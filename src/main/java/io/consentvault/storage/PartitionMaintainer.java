@@ -20,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Keeps the monthly partitions of {@code events} ready ahead of time and applies retention. A partition created for a
@@ -53,11 +54,15 @@ public class PartitionMaintainer {
         maintain(Instant.now());
     }
 
-    /** Prepares the current month and {@code partitions-ahead} more, then drops what retention no longer keeps. */
+    /**
+     * Prepares the current month and {@code partitions-ahead} more, then drops what retention no longer keeps, then
+     * folds the analytics rollup's rows of the hours before the last two into one row an hour.
+     */
     public void maintain(Instant now) {
         YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
         ensurePartitions(current, current.plusMonths(config.partitionsAhead()));
         config.retention().ifPresent(retention -> applyRetention(now.minus(retention)));
+        compactCounts(now.minus(Duration.ofHours(2)));
     }
 
     /**
@@ -178,6 +183,22 @@ public class PartitionMaintainer {
                         + "' RETURNING organization_id, event_time, items, item_changes)",
                 maintenance, -1)).execute())).await().atMost(limit);
         pool.query("DELETE FROM event_keys WHERE received_at < '" + cutoffText + "'").execute().await().atMost(limit);
+    }
+
+    /**
+     * Folds the writers' rows of the analytics rollup for hours before {@code before} into one row an hour
+     * ({@link ConsentCountsTable#COMPACT}), each table in a transaction of its own. A failure is logged and left for
+     * the next run: the answers are the same either way.
+     */
+    void compactCounts(Instant before) {
+        Tuple at = Tuple.of(before.atOffset(ZoneOffset.UTC));
+        for (String sql : List.of(ConsentCountsTable.COMPACT, ConsentCountsTable.COMPACT_PURPOSES)) {
+            try {
+                pool.withTransaction(conn -> conn.preparedQuery(sql).execute(at)).await().atMost(Duration.ofMinutes(5));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "analytics counts not compacted; the next run tries again");
+            }
+        }
     }
 
     private static Uni<Void> lock(SqlConnection conn) {

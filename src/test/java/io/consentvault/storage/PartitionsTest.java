@@ -116,12 +116,33 @@ class PartitionsTest {
         assertEquals(1, TestDatabase.count("SELECT sum(events) FROM consent_counts WHERE organization_id = ?", org));
     }
 
+    @Test
+    void aPastHoursCountsOfEveryWriterAreFoldedIntoOneRowWithTheSameSums() throws Exception {
+        String org = Events.unique("org-compacted");
+        Instant now = Instant.now();
+        write(org, now, 0); // user u-<now>, created_at 2026-11-01T10:00:00Z, as lane 0 adds it
+        write(org, now.plusMillis(1), 1); // another user, the same hour, as lane 1
+        assertEquals(2, TestDatabase.count("SELECT count(*) FROM consent_counts WHERE organization_id = ?", org));
+
+        maintainer.compactCounts(Instant.parse("2026-11-01T11:00:00Z"));
+
+        assertEquals("0 2", TestDatabase.text("SELECT string_agg(writer || ' ' || events, ',')"
+                + " FROM consent_counts WHERE organization_id = ?", org));
+        assertEquals("0 analytics 2", TestDatabase.text("SELECT string_agg(writer || ' ' || purpose || ' ' || granted,"
+                + " ',') FROM purpose_counts WHERE organization_id = ?", org));
+    }
+
     /** One event of {@link Events#event} (a purpose granted) received at {@code receivedAt}. */
     private void write(String org, Instant receivedAt) throws Exception {
+        write(org, receivedAt, 0);
+    }
+
+    /** The same, written by lane {@code lane}'s writer. */
+    private void write(String org, Instant receivedAt, int lane) throws Exception {
         var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Events.event(org, "u-" + receivedAt));
         var event = EventNormalizer.normalize(node, node.toString(),
                 new RequestContext(receivedAt, "203.0.113.9", "test", null, null), null, null);
-        writer.write(List.of(event), false, 0).toCompletionStage().toCompletableFuture().get();
+        writer.write(List.of(event), false, lane).toCompletionStage().toCompletableFuture().get();
     }
 
     @Test

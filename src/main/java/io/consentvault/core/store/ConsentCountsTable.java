@@ -77,6 +77,43 @@ public final class ConsentCountsTable {
             """;
 
     /**
+     * Folds the rows of every writer but maintenance for hours before $1 into maintenance's row of the hour, so that a
+     * past hour keeps one row however many lanes and restarts added to it (the answer sums the same). One statement a
+     * table, this one and {@link #COMPACT_PURPOSES}, each reading only the partial index of {@code writer <> 0} rows:
+     * recent hours, and the few rows late events add to older ones.
+     */
+    public static final String COMPACT = """
+            WITH moved AS (
+                DELETE FROM consent_counts WHERE hour < $1 AND writer <> 0
+                RETURNING organization_id, hour, events, shown, agree_to_all, disagree_to_all, save_choices
+            )
+            INSERT INTO consent_counts AS c (organization_id, hour, writer, events, shown, agree_to_all, disagree_to_all,
+                                             save_choices)
+            SELECT organization_id, hour, 0, sum(events), sum(shown), sum(agree_to_all), sum(disagree_to_all),
+                   sum(save_choices)
+            FROM moved GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (organization_id, hour, writer) DO UPDATE
+            SET events = c.events + excluded.events, shown = c.shown + excluded.shown,
+                agree_to_all = c.agree_to_all + excluded.agree_to_all,
+                disagree_to_all = c.disagree_to_all + excluded.disagree_to_all,
+                save_choices = c.save_choices + excluded.save_choices
+            """;
+
+    /** {@link #COMPACT}'s second statement: the same for {@code purpose_counts}. */
+    public static final String COMPACT_PURPOSES = """
+            WITH moved AS (
+                DELETE FROM purpose_counts WHERE hour < $1 AND writer <> 0
+                RETURNING organization_id, hour, purpose, granted, renewed, withdrawn, refused
+            )
+            INSERT INTO purpose_counts AS c (organization_id, hour, purpose, writer, granted, renewed, withdrawn, refused)
+            SELECT organization_id, hour, purpose, 0, sum(granted), sum(renewed), sum(withdrawn), sum(refused)
+            FROM moved GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            ON CONFLICT (organization_id, hour, purpose, writer) DO UPDATE
+            SET granted = c.granted + excluded.granted, renewed = c.renewed + excluded.renewed,
+                withdrawn = c.withdrawn + excluded.withdrawn, refused = c.refused + excluded.refused
+            """;
+
+    /**
      * The banner actions counted, in the order of {@code consent_counts}' columns after {@code events} (an immutable
      * list: {@code indexOf(null)} throws, so nulls are tested first).
      */
