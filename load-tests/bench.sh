@@ -18,6 +18,11 @@
 # background process, and the children that ended during the run), from /proc. The service's JVM is sized as the
 # Kubernetes Deployment sizes it (-XX:MaxRAM from SERVICE_MEMORY, the pod's memory limit: a quarter of it is heap).
 #
+# GROWTH_USERS=10000000 adds, after those runs, the growth of the tables from what they hold to that many more users:
+# segments of GROWTH_SEGMENT (60s) of the batch endpoint, each event a new user, each followed by the c64 run of single
+# events again, so that the ingest figure is shown at every size the tables pass through (plans chosen while they were
+# small included); allow about 20 minutes per 10M users and 12 GB of disk.
+#
 # PROFILE=1 adds, around the c64 ingest run and the batch run, a JFR recording of the service (target/NAME.jfr,
 # summarised by jfr-budget.py into target/NAME-budget.txt with its CPU per thread kind) and pg_stat_statements (the
 # embedded server is restarted once with the module loaded, before the warm-up; target/NAME-statements.txt).
@@ -25,7 +30,8 @@
 # Settings (environment): SEED_EVENTS (0), DURATION (10s), WARMUP (30s: the JIT needs that long to settle on 2 cores),
 # INGEST_WARMUP (60s: the service's ingest path keeps a C2 compiler thread busy for about a minute of load),
 # LOOKUP_WARMUP (15s: by then the lookup routes, small and already half-warm from ingest, are compiled),
-# POPULATION (10000), SERVICE_MEMORY (1g, k8s/deployment.yaml's limit), PROFILE (0),
+# POPULATION (10000), SERVICE_MEMORY (1g, k8s/deployment.yaml's limit), PROFILE (0), GROWTH_USERS (0),
+# GROWTH_SEGMENT (60s),
 # OUT (load-tests/target/bench.json).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -39,6 +45,8 @@ POPULATION=${POPULATION:-10000}
 SEED_EVENTS=${SEED_EVENTS:-0}
 SERVICE_MEMORY=${SERVICE_MEMORY:-1g}
 PROFILE=${PROFILE:-0}
+GROWTH_USERS=${GROWTH_USERS:-0}
+GROWTH_SEGMENT=${GROWTH_SEGMENT:-60s}
 # a recording kept from the start, so that the one of the c64 run starts no instrumentation (starting the first
 # recording in a warm JVM had the JIT recompile for the whole run)
 PROFILE_OPTS=; [ "$PROFILE" = 1 ] && PROFILE_OPTS="-XX:StartFlightRecording=name=always,settings=profile,maxage=30s"
@@ -232,6 +240,25 @@ SP50=$(echo "$METRICS" | awk -F' ' '/^consent_lookup_seconds\{quantile="0.5",rou
 SP99=$(echo "$METRICS" | awk -F' ' '/^consent_lookup_seconds\{quantile="0.99",route="user"\}|^consent_lookup_seconds\{route="user",quantile="0.99"\}/ {printf "%.4f", $2*1000}')
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SPID/status")
 STORED=$(( EXACT_BEFORE - STORED_BEFORE ))
+frac() { awk "BEGIN {printf \"%.2f\", $1 / $2}"; }
+# the tables grow by GROWTH_USERS new users; after each segment, the c64 single-event run again
+GROWTH_ROWS=; GROWTH_JSON=
+if [ "$GROWTH_USERS" -gt 0 ]; then
+  echo "== growth: $GROWTH_USERS new users through the batch endpoint, the c64 run after every $GROWTH_SEGMENT" >&2
+  grown=0; segment=0
+  while [ "$grown" -lt "$GROWTH_USERS" ]; do
+    segment=$((segment + 1))
+    DURATION=$GROWTH_SEGMENT run "growth $segment" 4 batch.lua "$SVC" "${AUTH[@]}" PREFIX="g$segment-"
+    [ $((R_REQ - R_NON2XX)) -gt 0 ] || { echo "  no batch acknowledged: growth stopped" >&2; break; }
+    grown=$(( grown + (R_REQ - R_NON2XX) * 1000 )); G_EPS=$(awk "BEGIN {printf \"%.0f\", $R_RPS * 1000}")
+    G_CPU=($((R_CPU_SERVER / 1000)) $((R_CPU_PG / 1000)))
+    USERS_NOW=$(sql -tAc "SELECT count(*) FROM consent_state"); EVENTS_NOW=$(stored)
+    run "ingest c64 at $USERS_NOW users" 64 post.lua "$SVC" "${AUTH[@]}"
+    GROWTH_ROWS+="| $USERS_NOW | $EVENTS_NOW | $G_EPS (${G_CPU[0]} / ${G_CPU[1]}) | $R_RPS ($R_P50 / $R_P99) | $(frac "$R_RPS" "${I64[0]}") | $R_CPU_SERVER / $R_CPU_PG |
+"
+    GROWTH_JSON+="${GROWTH_JSON:+,}{\"users\": $USERS_NOW, \"events\": $EVENTS_NOW, \"batch_events_per_s\": $G_EPS, \"c64_rps\": $R_RPS, \"c64_p99_ms\": $R_P99, \"c64_cpu_us\": [$R_CPU_SERVER, $R_CPU_PG]}"
+  done
+fi
 kill "$SPID"; wait "$SPID" 2>/dev/null || true
 PG_MAIN=; CPU_PID=$BPID
 echo "== baseline again" >&2
@@ -239,7 +266,6 @@ run "baseline GET c64, again" 64 get.lua "$BASE" POPULATION="$POPULATION"; B_GET
 kill "$BPID"; wait "$BPID" 2>/dev/null || true
 B_GET=$(awk "BEGIN {printf \"%.1f\", ($B_GET1 + $B_GET2) / 2}")
 
-frac() { awk "BEGIN {printf \"%.2f\", $1 / $2}"; }
 TOTAL_ACKED=$((ACKED + BATCH_ACKED))
 cat >&2 <<EOF
 
@@ -261,6 +287,14 @@ cat >&2 <<EOF
 
 (the whole run took $(( SECONDS - STARTED )) s)
 EOF
+[ -z "$GROWTH_ROWS" ] || cat >&2 <<EOF
+
+Growth (each row after a segment of new users, then the c64 run, also as a fraction of the first c64 run):
+
+| users | events | batch endpoint events/s (CPU us per event: server / PostgreSQL) | ingest c64 events/s (p50 / p99 ms) | of the first c64 | c64 CPU us per event: server / PostgreSQL |
+|---|---|---|---|---|---|
+$GROWTH_ROWS
+EOF
 cat >"$OUT" <<EOF
 {"baseline": {"post_rps": $B_POST, "post_cpu_us": $B_POST_CPU, "get_rps": $B_GET, "get_rps_runs": [$B_GET1, $B_GET2]},
  "ingest_c16": {"rps": ${I16[0]}, "p50_ms": ${I16[1]}, "p99_ms": ${I16[2]}, "cpu_us": [${I16[3]}, ${I16[4]}]},
@@ -273,6 +307,7 @@ cat >"$OUT" <<EOF
  "lookup_server_ms": {"p50": ${SP50:-null}, "p99": ${SP99:-null}},
  "peak_rss_mib": $((RSS_KB / 1024)),
  "events": {"stored": $STORED, "acknowledged": $TOTAL_ACKED},
- "events_exact": {"stored": $EXACT_STORED, "acknowledged": $EXACT_ACKED}}
+ "events_exact": {"stored": $EXACT_STORED, "acknowledged": $EXACT_ACKED},
+ "growth": [$GROWTH_JSON]}
 EOF
 echo "written: $OUT" >&2
