@@ -220,8 +220,13 @@ profile_stop batch "$(( R_REQ * 1000 ))"
 BATCH_CPU=($((R_CPU_SERVER / 1000)) $((R_CPU_PG / 1000)))
 BATCH_ACKED=$(( BATCH_ACKED + (R_REQ - R_NON2XX) * 1000 ))
 WARM_FOR=$LOOKUP_WARMUP warm get.lua "$SVC" "${AUTH[@]}"
+# the hot cache's misses during a lookup run: each is a read of PostgreSQL
+misses() { curl -sf "$SVC/q/metrics" | awk '/^consent_cache_misses_total/ {s+=$2} END {printf "%.0f", s}'; }
+M0=$(misses)
 run "lookup c16" 16 get.lua "$SVC" "${AUTH[@]}"; L16=($R_RPS $R_P50 $R_P99)
+M1=$(misses)
 run "lookup c64" 64 get.lua "$SVC" "${AUTH[@]}"; L64=($R_RPS $R_P50 $R_P99 $R_CPU_SERVER)
+echo "  hot cache misses: $((M1 - M0)) in the c16 run, $(( $(misses) - M1 )) in the c64 run" >&2
 # every answer awaited: the events acknowledged must be exactly the rows stored
 EXACT_BEFORE=$(stored)
 EXACT_ACKED=$(python3 "$HERE/exact.py" "$SVC" "$KEY" bench)

@@ -5,7 +5,7 @@
 # 3 organizations, received over the last 90 days, in the monthly partitions the service would have made then),
 # vacuums, and measures the first pages of GET /v1/vault/records
 # that auditors ask for, a month's COUNT(*) through POST /v1/vault/search, and GET /v1/analytics/consents over 30
-# days, 48 hours and 400 days. The target: first page p99 < 50 ms at 10M records. Everything runs on this machine, on loopback, with wrk (1 thread) as the load generator.
+# days, 48 hours and 400 days, and the console's other pages (a record's proof, a user's state at an instant). The target: first page p99 < 50 ms at 10M records. Everything runs on this machine, on loopback, with wrk (1 thread) as the load generator.
 #
 #   load-tests/vault-bench.sh                              # 10M records: the seed alone takes 20 minutes or more
 #   RECORDS=200000 DURATION=3s load-tests/vault-bench.sh   # a check of the script, about 2 minutes
@@ -313,6 +313,31 @@ for i in "${!A_NAMES[@]}"; do
 done
 A_TABLE=${A_TABLE%$'\n'}
 
+# the console's other pages, each one request: a record's proof (the newest record), and the state of that record's
+# user as it was a week before the seed's end (replayed from the user's history)
+RECORD_ID=$(get "$R?limit=1" | jq -r '.records[0].id')
+AT=$(date -u -d "@$((T0_S - 7 * 86400))" +%Y-%m-%dT%H:%M:%SZ)
+P_NAMES=(record state_at)
+P_LABELS=("a record's proof" "a user's state at an instant")
+P_PATHS=("$R/$(enc "$RECORD_ID")" "/v1/vault/users/$(enc "$USER_ID")/state?at=$AT")
+echo "== console pages: $ANALYTICS_RUNS runs of each, one at a time, after one not counted" >&2
+P_TABLE=""; P_JSON=""
+for i in "${!P_NAMES[@]}"; do
+  get "${P_PATHS[$i]}" >/dev/null || { echo "failed: ${P_PATHS[$i]}" >&2; exit 1; }
+  P_TIMES=()
+  for _ in $(seq 1 "$ANALYTICS_RUNS"); do
+    line=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Authorization: Bearer $KEY" "$SVC${P_PATHS[$i]}")
+    [ "${line%% *}" = 200 ] || { echo "${P_PATHS[$i]} answered ${line%% *}" >&2; exit 1; }
+    P_TIMES+=("$(awk "BEGIN {printf \"%.1f\", ${line#* } * 1000}")")
+  done
+  P_SORTED=($(printf '%s\n' "${P_TIMES[@]}" | sort -n))
+  echo "  ${P_LABELS[$i]}: ${P_TIMES[*]} ms" >&2
+  P_TABLE+="| ${P_LABELS[$i]} | ${P_SORTED[$(( (ANALYTICS_RUNS - 1) / 2 ))]} | ${P_SORTED[-1]} |"$'\n'
+  P_JSON+="$(jq -cn --arg name "${P_NAMES[$i]}" --argjson times "$(json_list "${P_TIMES[@]}")" \
+    '{($name): {runs_ms: $times}}')"$'\n'
+done
+P_TABLE=${P_TABLE%$'\n'}
+
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SPID/status")
 TABLE=${TABLE%$'\n'}
 
@@ -334,15 +359,22 @@ GET /v1/analytics/consents ($ANALYTICS_RUNS runs each, one at a time; ms):
 |---|---|---|---|---|---|
 ${A_TABLE}
 
+The console's other pages ($ANALYTICS_RUNS runs each, one at a time; client ms):
+
+| page | p50 | max |
+|---|---|---|
+${P_TABLE}
+
 (peak RSS $((RSS_KB / 1024)) MiB; the whole run took $(( SECONDS - STARTED )) s)
 EOF
 echo "$JSON" | jq -s --argjson records "$SEEDED" --argjson measured "$MEASURED" --arg duration "$DURATION" \
   --argjson count "$COUNT" --argjson times "$(json_list "${TIMES[@]}")" --argjson p50 "$S_P50" --argjson max "$S_MAX" \
   --argjson rss $((RSS_KB / 1024)) --argjson analytics "$(echo "$A_JSON" | jq -s add)" \
+  --argjson pages "$(echo "$P_JSON" | jq -s add)" \
   --argjson seed_s "$SEED_SECONDS" --arg query "$QUERY" \
   '{records: $records, measured_organization_records: $measured, seed_seconds: $seed_s, duration: $duration,
     first_pages: add,
     search_count: {query: $query, count: $count, runs_ms: $times, p50_ms: $p50, max_ms: $max},
-    analytics: $analytics,
+    analytics: $analytics, console_pages: $pages,
     peak_rss_mib: $rss}' >"$OUT"
 echo "written: $OUT" >&2
