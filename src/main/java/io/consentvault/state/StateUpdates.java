@@ -3,6 +3,7 @@ package io.consentvault.state;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.consentvault.core.decision.ConsentState;
 import io.consentvault.core.event.BatchMerge;
@@ -36,8 +37,11 @@ public interface StateUpdates {
     /** Merges the stored events under row locks, writes and announces the states that changed. */
     Future<BatchMerge.Merged> applyLocked(SqlConnection conn, List<ConsentEvent> stored);
 
-    /** The transaction that wrote these states committed: this replica serves them from now on. */
-    void committed(Map<UserKey, ConsentState> states);
+    /**
+     * The transaction that wrote these states committed: this replica serves them from now on, the users' first states
+     * ({@code created}) once they are read.
+     */
+    void committed(Map<UserKey, ConsentState> states, Set<UserKey> created);
 
     /** Deletes the user's state; true when there was one. */
     Future<Boolean> delete(SqlConnection conn, UserKey user);

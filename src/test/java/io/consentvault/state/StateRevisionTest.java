@@ -126,6 +126,7 @@ class StateRevisionTest {
         String org = Events.unique("org-revision-http");
         UserKey key = new UserKey(org, "jo");
         post(body(org, "jo", "consent.given", T1));
+        Api.as(org).queryParam("organization_id", org).when().get("/v1/consents/users/jo").then().statusCode(200);
         ConsentState s = stored(key);
 
         // another replica repeats the grant at t3 (its announcement carries this replica's id: not heard here)

@@ -1,10 +1,12 @@
 package io.consentvault.core.event;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import io.consentvault.core.decision.ConsentMerge;
@@ -28,6 +30,18 @@ public final class BatchMerge {
      */
     public record Merged(Map<UserKey, ConsentState> before, Map<UserKey, ConsentState> after,
             Map<UserKey, ConsentState> changed, Map<ConsentEvent, Effect> effects) {
+
+        /** The changed users whose first state this merge made: no row before, or a row no event had reached yet. */
+        public Set<UserKey> created() {
+            Set<UserKey> created = new HashSet<>();
+            for (UserKey key : changed.keySet()) {
+                ConsentState base = before.get(key);
+                if (base == null || base.version() == 0) {
+                    created.add(key);
+                }
+            }
+            return created;
+        }
     }
 
     /**

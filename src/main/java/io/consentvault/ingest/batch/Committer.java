@@ -69,7 +69,7 @@ final class Committer {
         batch.forEach(p -> events.add(p.event()));
         return writer.write(events, again, lane).transform(ar -> {
             if (ar.succeeded()) {
-                states.committed(ar.result().states());
+                states.committed(ar.result().states(), ar.result().created());
                 List<IngestResult> results = ar.result().results();
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).result().complete(results.get(i));

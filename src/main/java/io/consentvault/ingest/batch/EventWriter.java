@@ -3,6 +3,7 @@ package io.consentvault.ingest.batch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -46,8 +47,11 @@ public class EventWriter {
                 .register(registry);
     }
 
-    /** What a committed batch answers: one result per event in the order given, and the users' new states. */
-    public record Written(List<IngestResult> results, Map<UserKey, ConsentState> states) {
+    /**
+     * What a committed batch answers: one result per event in the order given, the users' new states, and which of
+     * them are the users' first.
+     */
+    public record Written(List<IngestResult> results, Map<UserKey, ConsentState> states, Set<UserKey> created) {
     }
 
     /**
@@ -106,7 +110,8 @@ public class EventWriter {
                     Future<?> commit = conn.query("COMMIT").execute();
                     return Future.all(events, state, commit)
                             .transform(ar -> ar.succeeded()
-                                    ? Future.succeededFuture(new Written(b.answer(stored.earlier()), state.result()))
+                                    ? Future.succeededFuture(
+                                            new Written(b.answer(stored.earlier()), state.result(), merged.created()))
                                     : Future.failedFuture(afterCommitSent(events.failed()
                                             ? events.cause()
                                             : state.failed() ? state.cause() : ar.cause())));
@@ -120,7 +125,8 @@ public class EventWriter {
                 .compose(done -> b.stored(conn, claimed.result()))
                 .compose(stored -> states.applyLocked(conn, stored.events())
                         .compose(merged -> EventInserts.insert(conn, stored.events(), merged.effects(), again, writer)
-                                .map(done -> new Written(b.answer(stored.earlier()), merged.changed())))))
+                                .map(done -> new Written(b.answer(stored.earlier()), merged.changed(),
+                                        merged.created())))))
                 .compose(written -> conn.query("COMMIT").execute().map(written)
                         .recover(failure -> Future.failedFuture(afterCommitSent(failure))));
     }

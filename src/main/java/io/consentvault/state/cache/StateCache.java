@@ -113,10 +113,18 @@ public class StateCache {
 
     /**
      * After this replica committed new states: the answers are replaced at once, unless what is held or was heard
-     * meanwhile is as new or newer.
+     * meanwhile is as new or newer. A user's first state ({@code created}) replaces only what is held or loading (an
+     * unknown user, say) and is otherwise left to the first read: many users send one event and are never looked up,
+     * and a burst of them would push out the users that are.
      */
-    public void committed(Map<UserKey, ConsentState> states) {
-        states.forEach((k, s) -> cache.asMap().compute(k, (key, held) -> newest(key, held, s)));
+    public void committed(Map<UserKey, ConsentState> states, Set<UserKey> created) {
+        states.forEach((k, s) -> {
+            if (created.contains(k)) {
+                cache.asMap().computeIfPresent(k, (key, held) -> newest(key, held, s));
+            } else {
+                cache.asMap().compute(k, (key, held) -> newest(key, held, s));
+            }
+        });
     }
 
     /** What to hold for {@code key} once {@code state} is committed: runs atomically with the key's invalidations. */

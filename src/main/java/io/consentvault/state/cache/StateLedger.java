@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -66,8 +67,8 @@ public class StateLedger implements StateUpdates {
     }
 
     @Override
-    public void committed(Map<UserKey, ConsentState> states) {
-        cache.committed(states);
+    public void committed(Map<UserKey, ConsentState> states, Set<UserKey> created) {
+        cache.committed(states, created);
     }
 
     @Override

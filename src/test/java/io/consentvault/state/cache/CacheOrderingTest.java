@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -96,12 +97,12 @@ class CacheOrderingTest {
     void aLatePutOfAnOlderStateAfterAnAnnouncementOfANewerOneIsNotServed() throws Exception {
         User user = new User(Events.unique("org-order"), "kim");
         ConsentState r = user.decide("consent.given", 0);
-        cache.committed(Map.of(user.key, r)); // this replica committed revision r
+        cache.committed(Map.of(user.key, r), Set.of()); // this replica committed revision r
         ConsentState newer = user.decide("consent.refused", 1); // another replica writes r + 1
         assertEquals(r.revision() + 1, newer.revision());
 
         cache.invalidated(Map.of(user.key, newer.revision())); // its announcement is heard
-        cache.committed(Map.of(user.key, r)); // then a put of revision r arrives late
+        cache.committed(Map.of(user.key, r), Set.of()); // then a put of revision r arrives late
 
         CachedUser served = get(user.key);
         assertEquals(newer.revision(), served.state().revision());
@@ -109,7 +110,7 @@ class CacheOrderingTest {
 
         // a state newer than the announced one is put as usual
         ConsentState newest = user.decide("consent.given", 2);
-        cache.committed(Map.of(user.key, newest));
+        cache.committed(Map.of(user.key, newest), Set.of());
         assertEquals(newest.revision(), cache.peek(user.key).state().revision());
         assertEquals(true, ads(cache.peek(user.key)));
     }
@@ -121,7 +122,7 @@ class CacheOrderingTest {
         ConsentState newer = user.decide("consent.refused", 1);
         assertEquals(newer.revision(), get(user.key).state().revision()); // loaded before the announcement
 
-        cache.committed(Map.of(user.key, r));
+        cache.committed(Map.of(user.key, r), Set.of());
 
         assertEquals(newer.revision(), get(user.key).state().revision());
         assertEquals(false, ads(get(user.key)));
@@ -131,10 +132,10 @@ class CacheOrderingTest {
     void aLatePutAfterAnErasureOnThisReplicaDoesNotBringTheUserBack() throws Exception {
         User user = new User(Events.unique("org-order"), "max");
         ConsentState r = user.decide("consent.given", 0);
-        cache.committed(Map.of(user.key, r));
+        cache.committed(Map.of(user.key, r), Set.of());
 
         assertTrue(erasures.erase(user.key).await().atMost(Duration.ofSeconds(10)).isPresent());
-        cache.committed(Map.of(user.key, r)); // the put of a commit from before the erasure arrives late
+        cache.committed(Map.of(user.key, r), Set.of()); // the put of a commit from before the erasure arrives late
 
         CachedUser served = get(user.key);
         assertFalse(served.exists());
@@ -145,13 +146,34 @@ class CacheOrderingTest {
     void aLatePutAfterAnErasureAnnouncedByAnotherReplicaDoesNotBringTheUserBack() throws Exception {
         User user = new User(Events.unique("org-order"), "ned");
         ConsentState r = user.decide("consent.given", 0);
-        cache.committed(Map.of(user.key, r));
+        cache.committed(Map.of(user.key, r), Set.of());
         TestDatabase.execute("DELETE FROM consent_state WHERE organization_id = '" + user.key.organizationId()
                 + "' AND user_key = 'ned'"); // erased on another replica
 
         cache.invalidated(Map.of(user.key, StateChanges.GONE));
-        cache.committed(Map.of(user.key, r));
+        cache.committed(Map.of(user.key, r), Set.of());
 
         assertFalse(get(user.key).exists());
+    }
+
+    @Test
+    void aUsersFirstStateIsLeftToTheFirstReadUnlessTheUserIsHeld() throws Exception {
+        User fresh = new User(Events.unique("org-order"), "ola");
+        ConsentState first = fresh.decide("consent.given", 0);
+        cache.committed(Map.of(fresh.key, first), Set.of(fresh.key));
+        assertNull(cache.peek(fresh.key)); // not put: a burst of one-event users must not push out the read ones
+        assertEquals(first.revision(), get(fresh.key).state().revision()); // the first read loads it
+
+        ConsentState second = fresh.decide("consent.refused", 1);
+        cache.committed(Map.of(fresh.key, second), Set.of());
+        assertEquals(second.revision(), cache.peek(fresh.key).state().revision());
+        assertEquals(false, ads(cache.peek(fresh.key)));
+
+        User unknown = new User(Events.unique("org-order"), "pia");
+        assertFalse(get(unknown.key).exists()); // an edge proxy asked before the user's first event
+        ConsentState created = unknown.decide("consent.given", 0);
+        cache.committed(Map.of(unknown.key, created), Set.of(unknown.key));
+        assertEquals(created.revision(), cache.peek(unknown.key).state().revision()); // never served as unknown
+        assertEquals(true, ads(cache.peek(unknown.key)));
     }
 }
