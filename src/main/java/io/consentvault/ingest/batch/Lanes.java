@@ -22,8 +22,10 @@ import io.vertx.core.Vertx;
 /**
  * Group commit: when to flush; how a batch is written is its {@link Committer}'s. Events are spread over a fixed set
  * of lanes by (organization, user), so one user's events keep their arrival order; each lane is a bounded queue (by
- * count and bytes) with at most one batch in flight. A lane flushes when it holds a full batch or when its oldest
- * event has waited {@code max-wait}; while a batch commits, the next one gathers. Each caller's future completes only
+ * count and bytes) with at most one batch in flight. While a batch commits, the next one gathers, and flushes when the
+ * commit is done. An idle lane flushes when it holds its share of its last batch (the company an event can expect:
+ * clients answered together send again together, spread over the lanes), or a full batch, or when its oldest event
+ * has waited {@code max-wait}. Each caller's future completes only
  * once its batch has committed (or failed for good), or at once if its event outlived its deadline in the queue.
  * <p>
  * {@link #submit} is called from event loops and never blocks: a full lane fails fast with
@@ -125,6 +127,8 @@ public class Lanes {
         private long bytes;
         private boolean flushing;
         private long timer = -1;
+        /** The last batch's size over the lanes: an idle lane holding as many flushes without waiting for more. */
+        private int expected = 1;
 
         Lane(int index) {
             this.index = index;
@@ -151,7 +155,7 @@ public class Lanes {
                     return true;
                 }
                 long waitMs = config.maxWait().toMillis();
-                if (queue.size() >= config.batchSize() || waitMs <= 0) {
+                if (queue.size() >= Math.min(expected, config.batchSize()) || waitMs <= 0) {
                     flushNow = startFlush();
                 } else if (timer < 0) {
                     timer = vertx.setTimer(waitMs, id -> onTimer());
@@ -218,6 +222,7 @@ public class Lanes {
                         taken += next.bytes();
                     }
                 }
+                expected = Math.max(1, (batch.size() + lanes.length - 1) / lanes.length);
             }
             expired.forEach(p -> p.result().completeExceptionally(new DatabaseUnavailableException(
                     new java.util.concurrent.TimeoutException("waited past its deadline in the lane"))));
