@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * When an idle lane flushes: with {@code max-wait} far longer than any answer here may take, an event is committed as
- * soon as its lane holds as many as the last batch held (one lane: the whole last batch), not when the wait is over.
+ * soon as its lane holds as many as the last batch held, not when the wait is over.
  */
 @QuarkusTest
 @TestProfile(GroupCommitTest.OneLaneLongWait.class)

@@ -23,9 +23,9 @@ import io.vertx.core.Vertx;
  * Group commit: when to flush; how a batch is written is its {@link Committer}'s. Events are spread over a fixed set
  * of lanes by (organization, user), so one user's events keep their arrival order; each lane is a bounded queue (by
  * count and bytes) with at most one batch in flight. While a batch commits, the next one gathers, and flushes when the
- * commit is done. An idle lane flushes when it holds its share of its last batch (the company an event can expect:
- * clients answered together send again together, spread over the lanes), or a full batch, or when its oldest event
- * has waited {@code max-wait}. Each caller's future completes only
+ * commit is done. An idle lane flushes when it holds as many events as its last batch (the company an event can
+ * expect: the clients a commit answered send again together), or a full batch, or when its oldest event has waited
+ * {@code max-wait}. A lone event after a batch of one goes at once. Each caller's future completes only
  * once its batch has committed (or failed for good), or at once if its event outlived its deadline in the queue.
  * <p>
  * {@link #submit} is called from event loops and never blocks: a full lane fails fast with
@@ -127,7 +127,7 @@ public class Lanes {
         private long bytes;
         private boolean flushing;
         private long timer = -1;
-        /** The last batch's size over the lanes: an idle lane holding as many flushes without waiting for more. */
+        /** The size of the last batch taken: an idle lane holding as many flushes without waiting for more. */
         private int expected = 1;
 
         Lane(int index) {
@@ -222,7 +222,7 @@ public class Lanes {
                         taken += next.bytes();
                     }
                 }
-                expected = Math.max(1, (batch.size() + lanes.length - 1) / lanes.length);
+                expected = Math.max(1, batch.size());
             }
             expired.forEach(p -> p.result().completeExceptionally(new DatabaseUnavailableException(
                     new java.util.concurrent.TimeoutException("waited past its deadline in the lane"))));
