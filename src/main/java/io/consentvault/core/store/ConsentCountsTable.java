@@ -37,6 +37,22 @@ public final class ConsentCountsTable {
     /** The start of an instant's UTC hour, in SQL, whatever the session's time zone. */
     public static final String HOUR = "date_bin('1 hour', %s, timestamptz '2000-01-01 00:00:00+00')";
 
+    /** How a row written to {@code consent_counts} (as {@code c}) meets the row it conflicts with: the counts add up. */
+    private static final String ADD_COUNTS = """
+            ON CONFLICT (organization_id, hour, writer) DO UPDATE
+            SET events = c.events + excluded.events, shown = c.shown + excluded.shown,
+                agree_to_all = c.agree_to_all + excluded.agree_to_all,
+                disagree_to_all = c.disagree_to_all + excluded.disagree_to_all,
+                save_choices = c.save_choices + excluded.save_choices
+            """;
+
+    /** {@link #ADD_COUNTS} for {@code purpose_counts}. */
+    private static final String ADD_PURPOSE_COUNTS = """
+            ON CONFLICT (organization_id, hour, purpose, writer) DO UPDATE
+            SET granted = c.granted + excluded.granted, renewed = c.renewed + excluded.renewed,
+                withdrawn = c.withdrawn + excluded.withdrawn, refused = c.refused + excluded.refused
+            """;
+
     private ConsentCountsTable() {
     }
 
@@ -60,21 +76,16 @@ public final class ConsentCountsTable {
                 SELECT p.organization_id, p.hour, p.purpose, $1, p.granted, p.renewed, p.withdrawn, p.refused
                 FROM unnest($9::text[], $10::timestamptz[], $11::text[], $12::bigint[], $13::bigint[], $14::bigint[],
                             $15::bigint[]) AS p(organization_id, hour, purpose, granted, renewed, withdrawn, refused)
-                ON CONFLICT (organization_id, hour, purpose, writer) DO UPDATE
-                SET granted = c.granted + excluded.granted, renewed = c.renewed + excluded.renewed,
-                    withdrawn = c.withdrawn + excluded.withdrawn, refused = c.refused + excluded.refused
-            )
-            INSERT INTO consent_counts AS c (organization_id, hour, writer, events, shown, agree_to_all, disagree_to_all,
-                                             save_choices)
-            SELECT h.organization_id, h.hour, $1, h.events, h.shown, h.agree_to_all, h.disagree_to_all, h.save_choices
-            FROM unnest($2::text[], $3::timestamptz[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[],
-                        $8::bigint[]) AS h(organization_id, hour, events, shown, agree_to_all, disagree_to_all, save_choices)
-            ON CONFLICT (organization_id, hour, writer) DO UPDATE
-            SET events = c.events + excluded.events, shown = c.shown + excluded.shown,
-                agree_to_all = c.agree_to_all + excluded.agree_to_all,
-                disagree_to_all = c.disagree_to_all + excluded.disagree_to_all,
-                save_choices = c.save_choices + excluded.save_choices
-            """;
+                """ + ADD_PURPOSE_COUNTS
+            + """
+                    )
+                    INSERT INTO consent_counts AS c (organization_id, hour, writer, events, shown, agree_to_all, disagree_to_all,
+                                                     save_choices)
+                    SELECT h.organization_id, h.hour, $1, h.events, h.shown, h.agree_to_all, h.disagree_to_all, h.save_choices
+                    FROM unnest($2::text[], $3::timestamptz[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[],
+                                $8::bigint[]) AS h(organization_id, hour, events, shown, agree_to_all, disagree_to_all, save_choices)
+                    """
+            + ADD_COUNTS;
 
     /**
      * Folds the rows of every writer but maintenance for hours before $1 into maintenance's row of the hour, so that a
@@ -92,12 +103,8 @@ public final class ConsentCountsTable {
             SELECT organization_id, hour, 0, sum(events), sum(shown), sum(agree_to_all), sum(disagree_to_all),
                    sum(save_choices)
             FROM moved GROUP BY 1, 2 ORDER BY 1, 2
-            ON CONFLICT (organization_id, hour, writer) DO UPDATE
-            SET events = c.events + excluded.events, shown = c.shown + excluded.shown,
-                agree_to_all = c.agree_to_all + excluded.agree_to_all,
-                disagree_to_all = c.disagree_to_all + excluded.disagree_to_all,
-                save_choices = c.save_choices + excluded.save_choices
-            """;
+            """
+            + ADD_COUNTS;
 
     /** {@link #COMPACT}'s second statement: the same for {@code purpose_counts}. */
     public static final String COMPACT_PURPOSES = """
@@ -108,10 +115,8 @@ public final class ConsentCountsTable {
             INSERT INTO purpose_counts AS c (organization_id, hour, purpose, writer, granted, renewed, withdrawn, refused)
             SELECT organization_id, hour, purpose, 0, sum(granted), sum(renewed), sum(withdrawn), sum(refused)
             FROM moved GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-            ON CONFLICT (organization_id, hour, purpose, writer) DO UPDATE
-            SET granted = c.granted + excluded.granted, renewed = c.renewed + excluded.renewed,
-                withdrawn = c.withdrawn + excluded.withdrawn, refused = c.refused + excluded.refused
-            """;
+            """
+            + ADD_PURPOSE_COUNTS;
 
     /**
      * The banner actions counted, in the order of {@code consent_counts}' columns after {@code events} (an immutable
@@ -208,7 +213,7 @@ public final class ConsentCountsTable {
     public static String change(String rows, String writer, int sign) {
         String s = sign < 0 ? "-" : "";
         return "WITH " + rows
-                + """
+                + ("""
                         , counted_hour AS (
                             SELECT organization_id, %1$s AS hour, items, item_changes FROM counted
                         ), counted_item AS (
@@ -225,29 +230,24 @@ public final class ConsentCountsTable {
                             FROM counted_item
                             WHERE jsonb_typeof(item->'purpose') = 'string' AND change IN ('granted', 'renewed', 'withdrawn', 'refused')
                             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-                            ON CONFLICT (organization_id, hour, purpose, writer) DO UPDATE
-                            SET granted = c.granted + excluded.granted, renewed = c.renewed + excluded.renewed,
-                                withdrawn = c.withdrawn + excluded.withdrawn, refused = c.refused + excluded.refused
-                        )
-                        INSERT INTO consent_counts AS c (organization_id, hour, writer, events, shown, agree_to_all, disagree_to_all,
-                                                         save_choices)
-                        SELECT h.organization_id, h.hour, %2$s, %3$sh.events, %3$scoalesce(a.shown, 0), %3$scoalesce(a.agree_to_all, 0),
-                               %3$scoalesce(a.disagree_to_all, 0), %3$scoalesce(a.save_choices, 0)
-                        FROM (SELECT organization_id, hour, count(*) AS events FROM counted_hour GROUP BY 1, 2) h
-                        LEFT JOIN (SELECT organization_id, hour,
-                                          count(*) FILTER (WHERE item->>'action' = 'preference.shown') AS shown,
-                                          count(*) FILTER (WHERE item->>'action' = 'preferences.click.agreetoall') AS agree_to_all,
-                                          count(*) FILTER (WHERE item->>'action' = 'preferences.click.disagreetoall')
-                                              AS disagree_to_all,
-                                          count(*) FILTER (WHERE item->>'action' = 'preferences.click.savechoices') AS save_choices
-                                   FROM counted_item GROUP BY 1, 2) a USING (organization_id, hour)
-                        ORDER BY 1, 2
-                        ON CONFLICT (organization_id, hour, writer) DO UPDATE
-                        SET events = c.events + excluded.events, shown = c.shown + excluded.shown,
-                            agree_to_all = c.agree_to_all + excluded.agree_to_all,
-                            disagree_to_all = c.disagree_to_all + excluded.disagree_to_all,
-                            save_choices = c.save_choices + excluded.save_choices
-                        """
-                        .formatted(HOUR.formatted("event_time"), writer, s);
+                            """
+                        + ADD_PURPOSE_COUNTS
+                        + """
+                                )
+                                INSERT INTO consent_counts AS c (organization_id, hour, writer, events, shown, agree_to_all, disagree_to_all,
+                                                                 save_choices)
+                                SELECT h.organization_id, h.hour, %2$s, %3$sh.events, %3$scoalesce(a.shown, 0), %3$scoalesce(a.agree_to_all, 0),
+                                       %3$scoalesce(a.disagree_to_all, 0), %3$scoalesce(a.save_choices, 0)
+                                FROM (SELECT organization_id, hour, count(*) AS events FROM counted_hour GROUP BY 1, 2) h
+                                LEFT JOIN (SELECT organization_id, hour,
+                                                  count(*) FILTER (WHERE item->>'action' = 'preference.shown') AS shown,
+                                                  count(*) FILTER (WHERE item->>'action' = 'preferences.click.agreetoall') AS agree_to_all,
+                                                  count(*) FILTER (WHERE item->>'action' = 'preferences.click.disagreetoall')
+                                                      AS disagree_to_all,
+                                                  count(*) FILTER (WHERE item->>'action' = 'preferences.click.savechoices') AS save_choices
+                                           FROM counted_item GROUP BY 1, 2) a USING (organization_id, hour)
+                                ORDER BY 1, 2
+                                """
+                        + ADD_COUNTS).formatted(HOUR.formatted("event_time"), writer, s);
     }
 }
